@@ -1,0 +1,60 @@
+"""The composition root: the one place that builds adapters from settings.
+
+Services and routes receive what they need from a `Container`; nothing else reads settings
+or constructs adapters. Each adapter is built lazily once, so a CLI command pays only for
+what it uses.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+
+from sqlalchemy import Engine
+
+from laborsign.db.engine import make_engine
+from laborsign.db.migrate import upgrade
+from laborsign.db.uow import UnitOfWork
+from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
+
+
+class Container:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    @cached_property
+    def secret_key(self) -> bytes:
+        """The platform secret: given in settings, or (development) kept in the data home."""
+        if self.settings.secret_key is not None:
+            return self.settings.secret_key.get_secret_value().encode()
+        path = self.settings.home / "secret.key"
+        if not path.exists():
+            raise RuntimeError("no secret key: run `laborsign init` first")
+        return path.read_bytes().strip()
+
+    def init(self) -> list[str]:
+        """Create the data home, database and keys; safe to run again. Returns what it did."""
+        done: list[str] = []
+        home = self.settings.home
+        if not home.exists():
+            home.mkdir(parents=True, mode=0o700)
+            done.append(f"created data home {home}")
+        secret = home / "secret.key"
+        if self.settings.secret_key is None and not secret.exists():
+            secret.write_text(DEV_SECRET_PREFIX + secrets.token_urlsafe(32))
+            secret.chmod(0o600)
+            done.append("generated development secret key")
+        upgrade(self.engine)
+        done.append("database migrated to the latest schema")
+        return done
+
+
+def build(**overrides: object) -> Container:
+    return Container(load_settings(**overrides))

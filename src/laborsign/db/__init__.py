@@ -1,0 +1,1 @@
+"""Database: engine, unit of work and migrations (SQLite embedded, PostgreSQL in production)."""

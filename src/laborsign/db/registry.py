@@ -1,0 +1,6 @@
+"""Imports every module that declares tables, so that the metadata is complete.
+
+Add a line here when a domain gains a `tables.py`.
+"""
+
+from laborsign.contracts import tables as contracts_tables  # noqa: F401

@@ -1,0 +1,47 @@
+"""The unit of work: services open one, do their changes, and it alone commits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class UnitOfWork:
+    """`with uow:` opens a session; `uow.commit()` makes the work durable.
+
+    Leaving the block without commit rolls back, so a failure anywhere in a use case leaves
+    the database exactly as it was.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._factory = sessionmaker(bind=engine, expire_on_commit=False)
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside its `with` block")
+        return self._session
+
+    def __enter__(self) -> UnitOfWork:
+        if self._session is not None:
+            raise RuntimeError("UnitOfWork is not re-entrant")
+        self._session = self._factory()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        self.session.commit()

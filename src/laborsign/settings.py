@@ -1,0 +1,107 @@
+"""Typed settings from `LABORSIGN_*` environment variables and an optional `.env` file.
+
+The embedded default needs nothing: a data home holds the SQLite database, documents and keys.
+Production mode refuses to start with development secrets or the built-in trust roots'
+development labels left in place.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from laborsign.errors import ConfigurationError
+from laborsign.i18n import Text
+
+DEV_SECRET_PREFIX = "dev-insecure-"
+
+
+class Mode(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+def default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "laborsign"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LABORSIGN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    mode: Mode = Mode.DEVELOPMENT
+    home: Path = Field(default_factory=default_home)
+    # Empty means: SQLite file in the data home.
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    # The address users and verifiers reach; used in certificates (CRL/OCSP URLs) and links.
+    public_url: str = ""
+    # Secret for session cookies, tokens and blind indexes. Generated into the data home in
+    # development; must be given explicitly in production.
+    secret_key: SecretStr | None = None
+    log_level: str = "INFO"
+    # Built-in PKI: key algorithm of CA and issued certificates.
+    key_algorithm: str = "ec-p256"
+    # External TSA (empty: the built-in one).
+    tsa_url: str = ""
+    tsa_username: str = ""
+    tsa_password: SecretStr | None = None
+    tsa_policy_oid: str = "1.3.6.1.4.1.58808.1.1"
+    # Evidence log
+    evidence_origin: str = "laborsign.example/evidence"
+
+    @field_validator("key_algorithm")
+    @classmethod
+    def _known_algorithm(cls, value: str) -> str:
+        if value not in {"ec-p256", "rsa-2048", "rsa-3072"}:
+            raise ValueError("key_algorithm must be one of ec-p256, rsa-2048, rsa-3072")
+        return value
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'laborsign.db'}"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def is_production(self) -> bool:
+        return self.mode is Mode.PRODUCTION
+
+    def check_production(self) -> None:
+        """Refuse production with development secrets or embedded storage defaults."""
+        if not self.is_production:
+            return
+        key = self.secret_key.get_secret_value() if self.secret_key else ""
+        if not key or key.startswith(DEV_SECRET_PREFIX) or len(key) < 32:
+            raise ConfigurationError(
+                Text(
+                    "生产模式需要设置 LABORSIGN_SECRET_KEY（至少 32 个字符，且不能是开发密钥）",
+                    "production mode needs LABORSIGN_SECRET_KEY (at least 32 characters, "
+                    "not a development secret)",
+                ),
+                field="secret_key",
+            )
+        if not self.public_url.startswith("https://"):
+            raise ConfigurationError(
+                Text(
+                    "生产模式需要以 https:// 开头的 LABORSIGN_PUBLIC_URL",
+                    "production mode needs LABORSIGN_PUBLIC_URL starting with https://",
+                ),
+                field="public_url",
+            )
+
+
+def load_settings(**overrides: object) -> Settings:
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings.check_production()
+    return settings

@@ -1,0 +1,1 @@
+"""The web application: API v1, pages and the public trust endpoints."""

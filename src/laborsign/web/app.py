@@ -1,0 +1,42 @@
+"""FastAPI application factory. Routes stay thin: they call services from the container."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from laborsign import __version__
+from laborsign.bootstrap import Container
+from laborsign.errors import LaborSignError
+
+
+def create_app(container: Container) -> FastAPI:
+    app = FastAPI(
+        title="LaborSign 电子劳动合同订立平台",
+        version=__version__,
+        description="电子劳动合同订立、签署、存证与验证 / Conclude, sign, keep and verify "
+        "electronic labor contracts.",
+    )
+    app.state.container = container
+
+    @app.exception_handler(LaborSignError)
+    async def _problem(_request: Request, exc: LaborSignError) -> JSONResponse:
+        # RFC 9457 problem details, bilingual.
+        body = {
+            "type": f"https://laborsign.org/problems/{exc.code}",
+            "title": exc.message.zh,
+            "title_en": exc.message.en,
+            "status": exc.http_status,
+        }
+        if exc.field:
+            body["field"] = exc.field
+        return JSONResponse(body, status_code=exc.http_status, media_type="application/problem+json")
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """Liveness and database reachability."""
+        with container.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        return {"status": "ok", "version": __version__}
+
+    return app
