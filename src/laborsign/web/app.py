@@ -30,7 +30,9 @@ def create_app(container: Container) -> FastAPI:
         }
         if exc.field:
             body["field"] = exc.field
-        return JSONResponse(body, status_code=exc.http_status, media_type="application/problem+json")
+        return JSONResponse(
+            body, status_code=exc.http_status, media_type="application/problem+json"
+        )
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
