@@ -162,7 +162,7 @@ class PayForm(StrEnum):
 
 
 class Pay(_Model):
-    """四、劳动报酬. `monthly_wage` is the wage the minimum-wage rules compare (月工资 or 基本工资)."""
+    """四、劳动报酬. `monthly_wage` (月工资 or 基本工资) is what minimum-wage rules compare."""
 
     form: PayForm = PayForm.MONTHLY
     monthly_wage: Money | None = None
