@@ -69,9 +69,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
 def _register() -> None:
     # Each domain contributes its command group; imported here so `main` stays the one entry.
+    from laborsign.bench import bench
     from laborsign.contracts.commands import contract
 
     main.add_command(contract)
+    main.add_command(bench)
 
 
 _register()

@@ -1,0 +1,45 @@
+"""`laborsign bench ...`: benchmarks that print the figures the issues name.
+
+Benchmarks are measurements, not tests: they print numbers and never fail on them.
+Each domain contributes a subcommand; `bench all` runs every one in turn.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+import click
+
+
+@click.group()
+def bench() -> None:
+    """Measure rendering, signing and evidence-log speed."""
+
+
+@bench.command("all")
+@click.pass_context
+def bench_all(ctx: click.Context) -> None:
+    """Run every benchmark."""
+    for name, command in sorted(bench.commands.items()):
+        if name != "all":
+            click.echo(f"== {name} ==")
+            ctx.invoke(command)
+
+
+def median_ms(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> float:
+    """Median wall time of `fn` in milliseconds after `warmup` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
