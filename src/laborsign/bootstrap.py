@@ -7,6 +7,7 @@ what it uses.
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import cached_property
 
@@ -48,8 +49,10 @@ class Container:
             done.append(f"created data home {home}")
         secret = home / "secret.key"
         if self.settings.secret_key is None and not secret.exists():
-            secret.write_text(DEV_SECRET_PREFIX + secrets.token_urlsafe(32))
-            secret.chmod(0o600)
+            # Created 0600 from the start: the secret is never readable by others.
+            fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(DEV_SECRET_PREFIX + secrets.token_urlsafe(32))
             done.append("generated development secret key")
         upgrade(self.engine)
         done.append("database migrated to the latest schema")
