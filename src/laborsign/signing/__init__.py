@@ -1,0 +1,1 @@
+"""Signing: key custody (key stores) and PAdES signatures."""
