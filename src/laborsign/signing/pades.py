@@ -1,0 +1,237 @@
+"""PAdES signing of a labor contract: fields, both parties' signatures, completion.
+
+The flow on one document, each step an incremental update so every earlier byte stays signed:
+
+1. `prepare_fields` creates one empty signature field per party at the boxes the renderer
+   reported (before any signature, so later signers only fill existing fields);
+2. `sign_as` signs one party's field: the first signature certifies the document and allows
+   only form filling and signing afterwards (DocMDP P=2); each signature is PAdES B-T with a
+   visible appearance, and its validation data (certificates, CRLs/OCSP) go into the DSS,
+   making it B-LT;
+3. `complete` appends a document timestamp: the contract becomes B-LTA.
+
+Everything works on bytes in memory. Any failure raises a `LaborSignError` and returns
+nothing, so the caller's document is exactly as it was (fail closed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from io import BytesIO
+from typing import Protocol
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, PdfTimeStamper
+from pyhanko.sign.signers.pdf_cms import Signer
+from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+
+from laborsign.errors import Conflict, InvalidInput, LaborSignError, ServiceUnavailable
+from laborsign.i18n import Text
+from laborsign.signing.appearance import Appearance, stamp_style
+
+MD_ALGORITHM = "sha256"
+TIMESTAMP_FIELD_PREFIX = "LaborSign-Timestamp"
+
+
+class Role(StrEnum):
+    WORKER = "worker"
+    EMPLOYER = "employer"
+
+
+FIELD_NAMES: dict[Role, str] = {
+    Role.WORKER: "LaborSign-Worker",
+    Role.EMPLOYER: "LaborSign-Employer",
+}
+
+
+class Box(Protocol):
+    """Where a party signs: page index (0-based) and a rectangle in PDF points, origin bottom-left."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def page(self) -> int: ...
+    @property
+    def x(self) -> float: ...
+    @property
+    def y(self) -> float: ...
+    @property
+    def width(self) -> float: ...
+    @property
+    def height(self) -> float: ...
+
+
+def field_name(role: Role | str) -> str:
+    return FIELD_NAMES[Role(role)]
+
+
+@contextmanager
+def _fail_closed(action: Text) -> Iterator[None]:
+    """Translate failures of the PDF library or of an outside service into platform errors."""
+    try:
+        yield
+    except LaborSignError:
+        raise
+    except (TimestampRequestError, OSError, asyncio.TimeoutError) as exc:
+        raise ServiceUnavailable(
+            Text(
+                f"时间戳或证书服务不可用，{action.zh}未完成，文档未改变",
+                f"timestamp or certificate service unavailable; {action.en} not done, "
+                "document unchanged",
+            )
+        ) from exc
+    except (PathBuildingError, PathValidationError) as exc:
+        raise ServiceUnavailable(
+            Text(
+                f"无法取得证书链或吊销信息，{action.zh}未完成",
+                f"certificate chain or revocation data unavailable; {action.en} not done",
+            )
+        ) from exc
+    except (PdfError, SigningError, ValueError, KeyError) as exc:
+        raise InvalidInput(
+            Text(f"{action.zh}失败：{exc}", f"{action.en} failed: {exc}"),
+        ) from exc
+
+
+def _writer(pdf: bytes) -> IncrementalPdfFileWriter:
+    try:
+        return IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    except (PdfError, ValueError, KeyError, IndexError) as exc:
+        raise InvalidInput(Text("不是可读的 PDF 文档", "not a readable PDF document")) from exc
+
+
+def prepare_fields(pdf: bytes, boxes: Iterable[Box]) -> bytes:
+    """Add one empty signature field per party at its box, in one incremental update."""
+    action = Text("创建签名域", "creating signature fields")
+    writer = _writer(pdf)
+    with _fail_closed(action):
+        seen: set[Role] = set()
+        for box in boxes:
+            role = Role(box.role)
+            if role in seen:
+                raise InvalidInput(Text("签名框重复", "duplicate signature box"), field=role)
+            seen.add(role)
+            fields.append_signature_field(
+                writer,
+                fields.SigFieldSpec(
+                    sig_field_name=field_name(role),
+                    on_page=box.page,
+                    box=(
+                        int(box.x),
+                        int(box.y),
+                        int(round(box.x + box.width)),
+                        int(round(box.y + box.height)),
+                    ),
+                ),
+            )
+        if seen != set(Role):
+            raise InvalidInput(
+                Text("需要甲乙双方的签名框", "signature boxes for both parties are needed")
+            )
+        out = BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+
+def _field_box(writer: IncrementalPdfFileWriter, name: str) -> tuple[float, float, bool]:
+    """Width, height and filled-ness of the named signature field."""
+    for fq_name, value, ref in fields.enumerate_sig_fields(writer, filled_status=None):
+        if fq_name == name:
+            widget = ref.get_object()
+            if "/Kids" in widget:
+                widget = widget["/Kids"][0].get_object()
+            x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+            return abs(x2 - x1), abs(y2 - y1), value is not None
+    raise InvalidInput(
+        Text("文档中没有此签名域：{name}", "the document has no signature field {name}").format(
+            name=name
+        )
+    )
+
+
+def sign_as(
+    pdf: bytes,
+    role: Role | str,
+    signer: Signer,
+    timestamper: TimeStamper,
+    appearance: Appearance,
+    *,
+    certify: bool,
+    validation: ValidationContext,
+    when: datetime | None = None,
+) -> bytes:
+    """Sign `role`'s field: PAdES B-T with a visible appearance, then B-LT (DSS revision).
+
+    `validation` must be able to validate the signer's and the TSA's chains with the
+    revocation data it holds; it is never allowed to fetch anything.
+    """
+    role = Role(role)
+    action = Text("签署", "signing")
+    name = field_name(role)
+    writer = _writer(pdf)
+    with _fail_closed(action):
+        width, height, filled = _field_box(writer, name)
+        if filled:
+            raise Conflict(
+                Text("该方已经签署过此文档", "this party has already signed the document"),
+                field=role,
+            )
+        moment = (when or datetime.now(UTC)).astimezone()
+        metadata = PdfSignatureMetadata(
+            field_name=name,
+            md_algorithm=MD_ALGORITHM,
+            subfilter=fields.SigSeedSubFilter.PADES,
+            certify=certify,
+            docmdp_permissions=fields.MDPPerm.FILL_FORMS,
+            embed_validation_info=True,
+            validation_context=validation,
+            name=appearance.name,
+            reason="订立劳动合同 / concluding a labor contract",
+        )
+        pdf_signer = PdfSigner(
+            metadata,
+            signer=signer,
+            timestamper=timestamper,
+            stamp_style=stamp_style(appearance, moment, width, height),
+        )
+        out = BytesIO()
+        pdf_signer.sign_pdf(writer, output=out)
+        return out.getvalue()
+
+
+def complete(pdf: bytes, timestamper: TimeStamper, validation: ValidationContext) -> bytes:
+    """Append a document timestamp over the whole signed contract (PAdES B-LTA)."""
+    action = Text("添加文档时间戳", "adding the document timestamp")
+    writer = _writer(pdf)
+    with _fail_closed(action):
+        out = BytesIO()
+        PdfTimeStamper(timestamper, field_name=f"{TIMESTAMP_FIELD_PREFIX}-1").timestamp_pdf(
+            writer, MD_ALGORITHM, validation_context=validation, output=out
+        )
+        return out.getvalue()
+
+
+def refresh_timestamp(pdf: bytes, timestamper: TimeStamper, validation: ValidationContext) -> bytes:
+    """Embed validation data for the last document timestamp and add a fresh one.
+
+    This keeps a B-LTA contract verifiable after its CRLs or TSA certificate expire.
+    """
+    action = Text("更新文档时间戳", "refreshing the document timestamp")
+    with _fail_closed(action):
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        count = sum(1 for _ in reader.embedded_timestamp_signatures)
+        stamper = PdfTimeStamper(timestamper, field_name=f"{TIMESTAMP_FIELD_PREFIX}-{count + 1}")
+        out = BytesIO()
+        stamper.update_archival_timestamp_chain(reader, validation, in_place=False, output=out)
+        return out.getvalue()
