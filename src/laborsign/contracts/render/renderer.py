@@ -1,0 +1,186 @@
+"""Render a contract to PDF/A-2b with Typst, and report where its signature boxes are.
+
+One `Renderer` per process: it loads the fonts and keeps a Typst compiler per template,
+so later renders reuse parsed fonts, templates and Typst's memoized layout (a warm render
+costs a fraction of the first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any, Final
+
+import typst
+
+from laborsign.contracts.model import Contract, TemplateId
+from laborsign.contracts.render.fonts import (
+    BODY_FAMILIES,
+    HEADING_FAMILIES,
+    Coverage,
+    FontDirectory,
+    find_font_files,
+    stack_coverage,
+)
+from laborsign.contracts.render.view import build_view, text_fields
+from laborsign.errors import RenderError
+from laborsign.i18n import Text
+
+TEMPLATES = Path(__file__).parent / "templates"
+PDF_STANDARD: Final = "a-2b"
+CHINA = timezone(timedelta(hours=8))
+# The document date when a contract has no signing date yet; never the wall clock, so
+# that the same contract always gives the same bytes.
+FALLBACK_DATE = date(2000, 1, 1)
+
+# Typst evaluates this in the compiled document: each labelled box's metadata and where
+# its top-left corner lies (page, x, y from the top, in points).
+_BOX_QUERY = (
+    "query(selector(<sig-employer>).or(<sig-worker>)).map(m => {"
+    " let p = m.location().position();"
+    " (value: m.value, page: p.page, x: p.x.pt(), y: p.y.pt()) })"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureBox:
+    """Where a signature field goes: 1-based page, rectangle in PDF points (origin bottom-left)."""
+
+    role: str
+    page: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedContract:
+    pdf: bytes
+    boxes: tuple[SignatureBox, ...]
+    sha256: str
+
+    def box(self, role: str) -> SignatureBox:
+        return next(b for b in self.boxes if b.role == role)
+
+
+class Renderer:
+    """Keeps Typst warm between calls. Not thread-safe by itself; calls are serialised."""
+
+    def __init__(self, font_files: Iterable[Path] | None = None) -> None:
+        files = tuple(font_files) if font_files is not None else find_font_files()
+        self._font_dir = FontDirectory(files)
+        self._fonts = typst.Fonts(
+            include_system_fonts=False,
+            include_embedded_fonts=False,
+            font_paths=[str(self._font_dir.path)],
+        )
+        self._style = json.dumps({"body": BODY_FAMILIES, "heading": HEADING_FAMILIES})
+        self._coverage: Coverage | None = None
+        self._compilers: dict[TemplateId, typst.Compiler] = {}
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._compilers.clear()
+        self._font_dir.close()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def coverage(self) -> Coverage:
+        """Code points the body fonts can draw (read once, on first use)."""
+        if self._coverage is None:
+            faces = [
+                (Path(info.path), info.index)
+                for info in self._fonts.fonts()
+                if info.family in BODY_FAMILIES and info.weight == 400 and info.path
+            ]
+            found = {info.family for info in self._fonts.fonts()}
+            if missing := [f for f in BODY_FAMILIES if f not in found]:
+                raise RenderError(
+                    Text(f"缺少字体：{', '.join(missing)}", f"fonts missing: {', '.join(missing)}")
+                )
+            self._coverage = stack_coverage(faces)
+        return self._coverage
+
+    def check_glyphs(self, contract: Contract) -> None:
+        """Refuse a contract with a character no font can draw, naming it and its field."""
+        coverage = self.coverage
+        for field, value in text_fields(contract):
+            ch = coverage.missing(value)
+            if ch is not None:
+                cp = f"U+{ord(ch):04X}"
+                raise RenderError(
+                    Text(
+                        f"字段 {field} 中的字符 “{ch}”（{cp}）没有可用字体，无法正确显示",
+                        f"no font can draw the character '{ch}' ({cp}) in field {field}",
+                    ),
+                    field=field,
+                )
+
+    def render(self, contract: Contract) -> RenderedContract:
+        self.check_glyphs(contract)
+        inputs = {
+            "contract": json.dumps(build_view(contract), ensure_ascii=False),
+            "style": self._style,
+        }
+        signed_on = contract.signing_date or FALLBACK_DATE
+        with self._lock:
+            compiler = self._compiler(contract.template)
+            try:
+                pdf = compiler.compile(
+                    format="pdf",
+                    sys_inputs=inputs,
+                    pdf_standards=PDF_STANDARD,
+                    timestamp=datetime.combine(signed_on, time(0), tzinfo=CHINA),
+                )
+                # Evaluated against the document just compiled; Typst memoizes the
+                # layout, so this costs well under a millisecond.
+                placed = json.loads(compiler.eval(_BOX_QUERY, format="json"))
+            except typst.TypstError as exc:
+                raise RenderError(
+                    Text(f"合同排版失败：{exc.message}", f"typesetting failed: {exc.message}")
+                ) from exc
+        if not isinstance(pdf, bytes):  # pragma: no cover - Typst returns bytes for one PDF
+            raise RenderError(Text("排版结果不是 PDF", "typesetting did not produce a PDF"))
+        return RenderedContract(
+            pdf=pdf, boxes=_boxes(placed), sha256=hashlib.sha256(pdf).hexdigest()
+        )
+
+    def _compiler(self, template: TemplateId) -> typst.Compiler:
+        compiler = self._compilers.get(template)
+        if compiler is None:
+            compiler = typst.Compiler(
+                TEMPLATES / f"{template.value}.typ",
+                root=TEMPLATES,
+                font_paths=self._fonts,
+            )
+            self._compilers[template] = compiler
+        return compiler
+
+
+def _boxes(placed: list[dict[str, Any]]) -> tuple[SignatureBox, ...]:
+    boxes = []
+    for item in placed:
+        width, height = float(item["value"]["width"]), float(item["value"]["height"])
+        boxes.append(
+            SignatureBox(
+                role=str(item["value"]["role"]),
+                page=int(item["page"]),
+                x=round(float(item["x"]), 3),
+                # Typst measures from the top of the page; PDF from the bottom.
+                y=round(float(item["value"]["page-height"]) - float(item["y"]) - height, 3),
+                width=round(width, 3),
+                height=round(height, 3),
+            )
+        )
+    return tuple(boxes)
