@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     tsa_username: str = ""
     tsa_password: SecretStr | None = None
     tsa_policy_oid: str = "1.3.6.1.4.1.58808.1.1"
+    # PEM file with the external TSA's pinned certificate chain (its CA certificates).
+    tsa_ca_file: Path | None = None
+    tsa_timeout_seconds: float = 10.0
+    # Key custody: "file" (encrypted key files under a master key) or "pkcs11".
+    key_store: Literal["file", "pkcs11"] = "file"
+    # Passphrase for the file key store's master key (scrypt); empty: a key file in the home.
+    master_key_passphrase: SecretStr | None = None
+    pkcs11_library: str = "/usr/lib/softhsm/libsofthsm2.so"
+    pkcs11_token_label: str = "laborsign"
+    pkcs11_pin: SecretStr | None = None
     # Evidence log
     evidence_origin: str = "laborsign.example/evidence"
 
