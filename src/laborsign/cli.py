@@ -74,6 +74,9 @@ def _register() -> None:
 
     main.add_command(contract)
     main.add_command(bench)
+    from laborsign.verification.commands import verify
+
+    main.add_command(verify)
 
 
 _register()
