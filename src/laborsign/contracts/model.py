@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 _ALLOWED_CONTROL = {"\n"}
 
@@ -86,6 +86,9 @@ class Worker(_Model):
     id_number: Annotated[str, Field(min_length=5, max_length=32)]
     birth_date: date | None = None  # required for documents that do not encode it
     sex: Sex | None = None
+    # 原法定退休年龄 of a woman (50, or 55 e.g. for cadre posts): selects her track of the
+    # 2024 gradual raise; the retirement-age rule assumes 50 when it is not stated.
+    female_original_retirement_age: Literal[50, 55] | None = None
     household_address: ShortText  # 户籍地址
     residence_address: ShortText  # 经常居住地（通讯地址）
     phone: Phone
@@ -256,6 +259,9 @@ class Contract(_Model):
     employer: Employer
     worker: Worker
     employment_start: date | None = None  # 用工之日; the term start when absent
+    # Start of continuous service with this employer when it began before the contracts
+    # the platform knows (for the ten-year open-ended entitlement, LCL Art. 14(2)(1)).
+    continuous_service_start: date | None = None
     employment_form: EmploymentForm = EmploymentForm.FULL_TIME
     term: Term
     job: Job
