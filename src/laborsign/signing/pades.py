@@ -34,7 +34,7 @@ from pyhanko.sign.signers.pdf_cms import Signer
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, ValidationError
 
 from laborsign.errors import Conflict, InvalidInput, LaborSignError, ServiceUnavailable
 from laborsign.i18n import Text
@@ -76,6 +76,16 @@ def field_name(role: Role | str) -> str:
     return FIELD_NAMES[Role(role)]
 
 
+def _caused_by_validation(exc: BaseException) -> bool:
+    """pyHanko wraps chain and revocation failures of the signer in a SigningError."""
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None:
+        if isinstance(cause, PathBuildingError | PathValidationError | ValidationError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 @contextmanager
 def _fail_closed(action: Text) -> Iterator[None]:
     """Translate failures of the PDF library or of an outside service into platform errors."""
@@ -91,14 +101,18 @@ def _fail_closed(action: Text) -> Iterator[None]:
                 "document unchanged",
             )
         ) from exc
-    except (PathBuildingError, PathValidationError) as exc:
+    except (PathBuildingError, PathValidationError, SigningError) as exc:
+        if isinstance(exc, SigningError) and not _caused_by_validation(exc):
+            raise InvalidInput(
+                Text(f"{action.zh}失败：{exc}", f"{action.en} failed: {exc}"),
+            ) from exc
         raise ServiceUnavailable(
             Text(
                 f"无法取得证书链或吊销信息，{action.zh}未完成",
                 f"certificate chain or revocation data unavailable; {action.en} not done",
             )
         ) from exc
-    except (PdfError, SigningError, ValueError, KeyError) as exc:
+    except (PdfError, ValueError, KeyError) as exc:
         raise InvalidInput(
             Text(f"{action.zh}失败：{exc}", f"{action.en} failed: {exc}"),
         ) from exc
