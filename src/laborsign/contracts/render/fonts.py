@@ -35,7 +35,6 @@ HEADING_FAMILIES: tuple[str, ...] = ("Noto Sans CJK SC", *BODY_FAMILIES)
 # File name → Debian package; searched for in FONT_DIRS.
 FONT_FILES: dict[str, str] = {
     "NotoSerifCJK-Regular.ttc": "fonts-noto-cjk",
-    "NotoSerifCJK-Bold.ttc": "fonts-noto-cjk",
     "NotoSansCJK-Bold.ttc": "fonts-noto-cjk",
     "HanaMinA.ttf": "fonts-hanazono",
     "HanaMinB.ttf": "fonts-hanazono",

@@ -7,12 +7,13 @@ costs a fraction of the first).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Final
 
@@ -33,8 +34,8 @@ from laborsign.i18n import Text
 
 TEMPLATES = Path(__file__).parent / "templates"
 PDF_STANDARD: Final = "a-2b"
-CHINA = timezone(timedelta(hours=8))
-# The document date when a contract has no signing date yet; never the wall clock, so
+# The document date is the signing date, written as midnight UTC so that the PDF shows that
+# calendar day. When a contract has no signing date yet, a fixed date; never the wall clock, so
 # that the same contract always gives the same bytes.
 FALLBACK_DATE = date(2000, 1, 1)
 
@@ -99,18 +100,22 @@ class Renderer:
     def coverage(self) -> Coverage:
         """Code points the body fonts can draw (read once, on first use)."""
         if self._coverage is None:
-            faces = [
-                (Path(info.path), info.index)
-                for info in self._fonts.fonts()
-                if info.family in BODY_FAMILIES and info.weight == 400 and info.path
-            ]
-            found = {info.family for info in self._fonts.fonts()}
-            if missing := [f for f in BODY_FAMILIES if f not in found]:
-                raise RenderError(
-                    Text(f"缺少字体：{', '.join(missing)}", f"fonts missing: {', '.join(missing)}")
-                )
-            self._coverage = stack_coverage(faces)
+            self._coverage = self.stack_coverage(BODY_FAMILIES, weight=400)
         return self._coverage
+
+    def stack_coverage(self, families: Sequence[str], *, weight: int) -> Coverage:
+        """Code points a family stack can draw at `weight`, with the faces Typst picks."""
+        infos = self._fonts.fonts()
+        faces: list[tuple[Path, int]] = []
+        for family in families:
+            # Typst takes the face of the family closest to the requested weight
+            # (HanaMin exists only as 500, Noto Sans CJK is loaded as 700 only).
+            candidates = [i for i in infos if i.family == family and i.path]
+            if not candidates:
+                raise RenderError(Text(f"缺少字体：{family}", f"font missing: {family}"))
+            best = min(candidates, key=lambda i: abs(i.weight - weight))
+            faces.append((Path(str(best.path)), best.index))
+        return stack_coverage(faces)
 
     def check_glyphs(self, contract: Contract) -> None:
         """Refuse a contract with a character no font can draw, naming it and its field."""
@@ -141,7 +146,7 @@ class Renderer:
                     format="pdf",
                     sys_inputs=inputs,
                     pdf_standards=PDF_STANDARD,
-                    timestamp=datetime.combine(signed_on, time(0), tzinfo=CHINA),
+                    timestamp=datetime.combine(signed_on, time(0), tzinfo=UTC),
                 )
                 # Evaluated against the document just compiled; Typst memoizes the
                 # layout, so this costs well under a millisecond.
@@ -166,6 +171,12 @@ class Renderer:
             )
             self._compilers[template] = compiler
         return compiler
+
+
+@functools.cache
+def shared_renderer() -> Renderer:
+    """The process's renderer: fonts and compilers are loaded once and kept warm."""
+    return Renderer()
 
 
 def _boxes(placed: list[dict[str, Any]]) -> tuple[SignatureBox, ...]:
