@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -17,6 +18,13 @@ from laborsign.db.engine import make_engine
 from laborsign.db.migrate import upgrade
 from laborsign.db.uow import UnitOfWork
 from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
+
+if TYPE_CHECKING:
+    from laborsign.contracts.minimum_wage import SqlMinimumWages
+    from laborsign.pki.ca import BuiltInCA
+    from laborsign.pki.tsa import TimeStamper
+    from laborsign.pki.tsa_server import BuiltInTsa
+    from laborsign.signing.keys import KeyStore
 
 
 class Container:
@@ -56,7 +64,44 @@ class Container:
             done.append("generated development secret key")
         upgrade(self.engine)
         done.append("database migrated to the latest schema")
+        done.extend(self._init_trust())
         return done
+
+    def _init_trust(self) -> list[str]:
+        from laborsign.pki.wiring import init_trust
+
+        return init_trust(self.settings, lambda: self.key_store, self.uow)
+
+    @cached_property
+    def key_store(self) -> KeyStore:
+        from laborsign.signing.keys_wiring import build_key_store
+
+        return build_key_store(self.settings)
+
+    @cached_property
+    def ca(self) -> BuiltInCA:
+        from laborsign.pki.wiring import build_ca
+
+        return build_ca(self.settings, self.key_store, self.uow)
+
+    @cached_property
+    def tsa(self) -> BuiltInTsa:
+        from laborsign.pki.wiring import build_tsa
+
+        return build_tsa(self.settings, self.ca, self.uow)
+
+    @cached_property
+    def timestamper(self) -> TimeStamper:
+        """The TSA that signing uses: external when configured, else the built-in one."""
+        from laborsign.pki.wiring import build_timestamper
+
+        return build_timestamper(self.settings, lambda: self.tsa)
+
+    @cached_property
+    def minimum_wages(self) -> SqlMinimumWages:
+        from laborsign.contracts.minimum_wage import SqlMinimumWages
+
+        return SqlMinimumWages(self.uow)
 
 
 def build(**overrides: object) -> Container:

@@ -90,7 +90,7 @@ class BuiltInCA:
         urls: PkiUrls,
         clock: Clock = utc_now,
     ) -> None:
-        self._store = store
+        self.store = store
         self._uow = uow
         self.urls = urls
         self._clock = clock
@@ -199,13 +199,13 @@ class BuiltInCA:
     @property
     def issuing_signer(self) -> StoreSigner:
         if self._issuing_signer is None:
-            self._issuing_signer = StoreSigner(self._store, ISSUING_LABEL)
+            self._issuing_signer = StoreSigner(self.store, ISSUING_LABEL)
         return self._issuing_signer
 
     @property
     def root_signer(self) -> StoreSigner:
         if self._root_signer is None:
-            self._root_signer = StoreSigner(self._store, ROOT_LABEL)
+            self._root_signer = StoreSigner(self.store, ROOT_LABEL)
         return self._root_signer
 
     def issue_organisation_certificate(

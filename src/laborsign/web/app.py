@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from laborsign import __version__
 from laborsign.bootstrap import Container
 from laborsign.errors import LaborSignError
+from laborsign.pki import routes as pki_routes
 
 
 def create_app(container: Container) -> FastAPI:
@@ -41,4 +42,5 @@ def create_app(container: Container) -> FastAPI:
             connection.exec_driver_sql("SELECT 1")
         return {"status": "ok", "version": __version__}
 
+    app.include_router(pki_routes.router)
     return app
