@@ -4,4 +4,5 @@ Add a line here when a domain gains a `tables.py`.
 """
 
 from laborsign.contracts import tables as contracts_tables  # noqa: F401
+from laborsign.evidence import tables as evidence_tables  # noqa: F401
 from laborsign.pki import tables as pki_tables  # noqa: F401
