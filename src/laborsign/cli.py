@@ -71,8 +71,10 @@ def _register() -> None:
     # Each domain contributes its command group; imported here so `main` stays the one entry.
     from laborsign.bench import bench
     from laborsign.contracts.commands import contract
+    from laborsign.contracts.minimum_wage_commands import minwage
 
     main.add_command(contract)
+    main.add_command(minwage)
     main.add_command(bench)
     from laborsign.verification.commands import verify
 
