@@ -14,6 +14,7 @@ from laborsign.contracts.examples import example_contract
 from laborsign.contracts.io import decode_input, dump_contract, load_contract
 from laborsign.contracts.model import TemplateId
 from laborsign.contracts.rules import Finding, MinimumWages, RuleContext, Severity, check
+from laborsign.contracts.rules.catalogue import rules_markdown
 from laborsign.contracts.schema import contract_schema
 from laborsign.i18n import Text
 
@@ -36,6 +37,12 @@ def contract() -> None:
 def example(template: str) -> None:
     """Print a complete example contract as JSON (a starting point for your own)."""
     click.echo(dump_contract(example_contract(TemplateId(template))))
+
+
+@contract.command("rules")
+def rules_command() -> None:
+    """Print the table of labor-law rules (Markdown, as in docs/rules.md)."""
+    click.echo(rules_markdown(), nl=False)
 
 
 @contract.command("schema")
