@@ -79,6 +79,7 @@ def _register() -> None:
     from laborsign.verification.commands import verify
 
     main.add_command(verify)
+    import laborsign.signing.bench  # noqa: F401  (adds `bench sign`)
 
 
 _register()

@@ -56,7 +56,8 @@ FIELD_NAMES: dict[Role, str] = {
 
 
 class Box(Protocol):
-    """Where a party signs: page index (0-based) and a rectangle in PDF points, origin bottom-left."""
+    """Where a party signs: page number (1-based, as the renderer reports it) and a rectangle
+    in PDF points, origin bottom-left."""
 
     @property
     def role(self) -> str: ...
@@ -140,7 +141,7 @@ def prepare_fields(pdf: bytes, boxes: Iterable[Box]) -> bytes:
                 writer,
                 fields.SigFieldSpec(
                     sig_field_name=field_name(role),
-                    on_page=box.page,
+                    on_page=box.page - 1,
                     box=(
                         int(box.x),
                         int(box.y),

@@ -37,7 +37,7 @@ class Box:
     height: float
 
 
-BOXES = (Box("worker", 1, 60, 100, 180, 80), Box("employer", 1, 320, 100, 180, 80))
+BOXES = (Box("worker", 2, 60, 100, 180, 80), Box("employer", 2, 320, 100, 180, 80))
 
 
 def simple_pdf(pages: int = 2, text: str = "Labor contract") -> bytes:
