@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from asn1crypto import algos, cms, tsp
+from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -77,7 +77,7 @@ class BuiltInTsa:
         try:
             imprint, nonce, cert_req = self._parse(request_der)
             token = self._token(imprint, nonce, cert_req, now or self._clock())
-            response = tsp.TimeStampResp(
+            response: core.Sequence = tsp.TimeStampResp(
                 {"status": {"status": "granted"}, "time_stamp_token": token}
             )
         except _Rejected as rejected:
@@ -197,8 +197,14 @@ class BuiltInTsa:
         )
 
 
-def _rejection(fail_info: str, text: str) -> tsp.TimeStampResp:
-    return tsp.TimeStampResp(
+class StatusOnlyResp(core.Sequence):  # type: ignore[misc]
+    """TimeStampResp without a token: asn1crypto's class wrongly requires one."""
+
+    _fields = [("status", tsp.PKIStatusInfo)]
+
+
+def _rejection(fail_info: str, text: str) -> StatusOnlyResp:
+    return StatusOnlyResp(
         {
             "status": {
                 "status": "rejection",
