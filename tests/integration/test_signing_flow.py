@@ -6,13 +6,6 @@ import hashlib
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
-
-from laborsign.errors import Conflict, InvalidInput, ServiceUnavailable
-from laborsign.signing import pades
-from laborsign.signing.appearance import Appearance
-from laborsign.signing.images import drawn_signature_png
-from laborsign.verification import verify_pdf
-from laborsign.verification.report import Kind, Ltv
 from tests.unit.signing.testpki import (
     BOXES,
     Executed,
@@ -22,6 +15,13 @@ from tests.unit.signing.testpki import (
     execute,
     simple_pdf,
 )
+
+from laborsign.errors import Conflict, InvalidInput, ServiceUnavailable
+from laborsign.signing import pades
+from laborsign.signing.appearance import Appearance
+from laborsign.signing.images import drawn_signature_png
+from laborsign.verification import verify_pdf
+from laborsign.verification.report import Kind, Ltv
 
 
 @pytest.fixture(scope="module")

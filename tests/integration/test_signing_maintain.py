@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.unit.signing.testpki import LocalPki, execute
+
 from laborsign.signing import pades
 from laborsign.signing.maintain import earliest_expiry, needs_refresh
-from tests.unit.signing.testpki import LocalPki, execute
 
 
 def test_expiry_window_follows_the_embedded_crls() -> None:

@@ -11,11 +11,11 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import PdfFileWriter
 from pyhanko.sign import signers
+from tests.unit.signing.testpki import Executed, LocalPki, execute, simple_pdf
 
 from laborsign.errors import InvalidInput
 from laborsign.verification import Limits, verify_pdf
 from laborsign.verification.report import VerificationReport
-from tests.unit.signing.testpki import Executed, LocalPki, execute, simple_pdf
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from asn1crypto import cms
 from pyhanko.pdf_utils.reader import PdfFileReader
-
 from tests.unit.signing.testpki import Executed, LocalPki, execute
 
 pytestmark = pytest.mark.interop

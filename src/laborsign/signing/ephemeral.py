@@ -143,7 +143,7 @@ class LoadedKeySigner(Signer):
     def __init__(self, issued: Issued, chain: list[Issued]) -> None:
         super().__init__(
             signing_cert=issued.asn1,
-            cert_registry=SimpleCertificateStore.from_certs([c.asn1 for c in chain]),
+            cert_registry=SimpleCertificateStore.from_certs([c.asn1 for c in chain]),  # type: ignore[no-untyped-call]
         )
         if not isinstance(issued.key, ec.EllipticCurvePrivateKey):
             raise TypeError("LoadedKeySigner signs with ECDSA keys")
@@ -170,10 +170,10 @@ class InProcessTsa(DummyTimeStamper):
         digest = hashlib.sha256(tst_info_data).digest()
         signed_attrs = cms.CMSAttributes(
             [
-                simple_cms_attribute("content_type", "tst_info"),
-                simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
-                simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
-                simple_cms_attribute("message_digest", digest),
+                simple_cms_attribute("content_type", "tst_info"),  # type: ignore[no-untyped-call]
+                simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),  # type: ignore[no-untyped-call]
+                simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),  # type: ignore[no-untyped-call]
+                simple_cms_attribute("message_digest", digest),  # type: ignore[no-untyped-call]
             ]
         )
         if not isinstance(self._key, ec.EllipticCurvePrivateKey):
@@ -228,7 +228,7 @@ class LocalPki:
             self.tsa,
             tsa_cert=self.tsa.asn1,
             tsa_key=self.tsa.asn1_key,
-            certs_to_embed=SimpleCertificateStore.from_certs([self.root.asn1]),
+            certs_to_embed=SimpleCertificateStore.from_certs([self.root.asn1]),  # type: ignore[no-untyped-call]
         )
 
     def crls(self) -> list[bytes]:

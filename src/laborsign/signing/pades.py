@@ -16,7 +16,6 @@ nothing, so the caller's document is exactly as it was (fail closed).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -94,7 +93,7 @@ def _fail_closed(action: Text) -> Iterator[None]:
         yield
     except LaborSignError:
         raise
-    except (TimestampRequestError, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, TimestampRequestError, OSError) as exc:
         raise ServiceUnavailable(
             Text(
                 f"时间戳或证书服务不可用，{action.zh}未完成，文档未改变",
@@ -145,8 +144,8 @@ def prepare_fields(pdf: bytes, boxes: Iterable[Box]) -> bytes:
                     box=(
                         int(box.x),
                         int(box.y),
-                        int(round(box.x + box.width)),
-                        int(round(box.y + box.height)),
+                        round(box.x + box.width),
+                        round(box.y + box.height),
                     ),
                 ),
             )
@@ -155,7 +154,7 @@ def prepare_fields(pdf: bytes, boxes: Iterable[Box]) -> bytes:
                 Text("需要甲乙双方的签名框", "signature boxes for both parties are needed")
             )
         out = BytesIO()
-        writer.write(out)
+        writer.write(out)  # type: ignore[no-untyped-call]
         return out.getvalue()
 
 

@@ -52,8 +52,8 @@ from laborsign.verification.report import (
     Reason,
     SignatureReport,
     TimestampInfo,
-    VerificationReport,
     Verdict,
+    VerificationReport,
 )
 
 __all__ = ["Limits", "verify_pdf"]
