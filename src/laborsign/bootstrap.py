@@ -21,6 +21,7 @@ from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
 
 if TYPE_CHECKING:
     from laborsign.contracts.minimum_wage import SqlMinimumWages
+    from laborsign.evidence.service import EvidenceService
     from laborsign.pki.ca import BuiltInCA
     from laborsign.pki.tsa import TimeStamper
     from laborsign.pki.tsa_server import BuiltInTsa
@@ -65,7 +66,19 @@ class Container:
         upgrade(self.engine)
         done.append("database migrated to the latest schema")
         done.extend(self._init_trust())
+        done.extend(self._init_evidence())
         return done
+
+    def _init_evidence(self) -> list[str]:
+        from laborsign.evidence.wiring import init_evidence
+
+        return init_evidence(self.settings)
+
+    @cached_property
+    def evidence(self) -> EvidenceService:
+        from laborsign.evidence.wiring import build_evidence
+
+        return build_evidence(self.settings, self.uow, lambda: self.timestamper)
 
     def _init_trust(self) -> list[str]:
         from laborsign.pki.wiring import init_trust

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     pkcs11_pin: SecretStr | None = None
     # Evidence log
     evidence_origin: str = "laborsign.example/evidence"
+    # Witnesses whose cosignatures every checkpoint must carry: "<witness vkey> <URL>" each.
+    evidence_witnesses: list[str] = Field(default_factory=list)
+    # Publish a checkpoint every so many seconds or events, whichever comes first.
+    evidence_checkpoint_seconds: Annotated[int, Field(ge=1)] = 60
+    evidence_checkpoint_events: Annotated[int, Field(ge=1)] = 1000
 
     @field_validator("key_algorithm")
     @classmethod

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from laborsign import __version__
 from laborsign.bootstrap import Container
 from laborsign.errors import LaborSignError
+from laborsign.evidence import routes as evidence_routes
 from laborsign.pki import routes as pki_routes
 
 
@@ -43,4 +44,5 @@ def create_app(container: Container) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     app.include_router(pki_routes.router)
+    app.include_router(evidence_routes.router)
     return app
