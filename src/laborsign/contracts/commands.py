@@ -149,3 +149,9 @@ def check_command(
         click.echo(_summary(findings, lang))
     if any(f.severity is Severity.ERROR for f in findings):
         ctx.exit(1)
+
+
+# Rendering lives with the renderer; registered here so it is `laborsign contract render`.
+from laborsign.contracts.render.command import render_command  # noqa: E402
+
+contract.add_command(render_command)
