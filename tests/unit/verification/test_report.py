@@ -13,8 +13,8 @@ from laborsign.verification.report import (
     Ltv,
     Reason,
     SignatureReport,
-    VerificationReport,
     Verdict,
+    VerificationReport,
 )
 
 
