@@ -55,6 +55,16 @@ class BuiltInTsa:
         self._certificate = to_asn1(certificate)
         self._chain = [to_asn1(c) for c in chain]
         self._policy = policy_oid
+        # Encoded once: asn1crypto re-encodes freshly built structures, which for whole
+        # certificates costs more than the signature.
+        self._certificates_der = cms.CertificateSet([self._certificate, *self._chain]).dump()
+        self._signing_certificate_der = self._signing_certificate().dump()
+        self._tsa_name_der = asn1_x509.GeneralName(
+            name="directory_name", value=self._certificate.subject
+        ).dump()
+        self._sid_der = cms.IssuerAndSerialNumber(
+            {"issuer": self._certificate.issuer, "serial_number": self._certificate.serial_number}
+        ).dump()
         self._uow = uow
         self._clock = clock
         self._mechanism = (
@@ -143,7 +153,10 @@ class BuiltInTsa:
             [
                 {"type": "content_type", "values": ["tst_info"]},
                 {"type": "message_digest", "values": [hashlib.sha256(tst_info.dump()).digest()]},
-                {"type": "signing_certificate_v2", "values": [self._signing_certificate()]},
+                {
+                    "type": "signing_certificate_v2",
+                    "values": [tsp.SigningCertificateV2.load(self._signing_certificate_der)],
+                },
             ]
         )
         # The signature covers the attributes' DER with the SET OF tag (RFC 5652 §5.4).
@@ -153,10 +166,7 @@ class BuiltInTsa:
                 "version": "v1",
                 "sid": cms.SignerIdentifier(
                     name="issuer_and_serial_number",
-                    value={
-                        "issuer": self._certificate.issuer,
-                        "serial_number": self._certificate.serial_number,
-                    },
+                    value=cms.IssuerAndSerialNumber.load(self._sid_der),
                 ),
                 "digest_algorithm": {"algorithm": "sha256"},
                 "signed_attrs": signed_attrs,
@@ -171,7 +181,7 @@ class BuiltInTsa:
             "signer_infos": [signer_info],
         }
         if include_certs:
-            signed_data["certificates"] = [self._certificate, *self._chain]
+            signed_data["certificates"] = cms.CertificateSet.load(self._certificates_der)
         return cms.ContentInfo(
             {"content_type": "signed_data", "content": cms.SignedData(signed_data)}
         )
@@ -200,7 +210,7 @@ class BuiltInTsa:
 class StatusOnlyResp(core.Sequence):  # type: ignore[misc]
     """TimeStampResp without a token: asn1crypto's class wrongly requires one."""
 
-    _fields = [("status", tsp.PKIStatusInfo)]
+    _fields = [("status", tsp.PKIStatusInfo)]  # noqa: RUF012 - asn1crypto reads it as is
 
 
 def _rejection(fail_info: str, text: str) -> StatusOnlyResp:
