@@ -103,7 +103,6 @@ CASES = [
         {"worker.id_number": gb11643("110105", date(2009, 12, 31))},
         {"worker.id_number": gb11643("110105", date(2010, 1, 1))},
         "worker.id_number",
-        pass_ctx={"worker_id": gb11643("110105", date(2009, 12, 31))},
     ),
     Case(
         "AGE-MINOR",

@@ -12,7 +12,7 @@ from datetime import date
 
 from laborsign.contracts.model import Contract, TermType
 from laborsign.contracts.rules.base import Hit, Severity, art, rule
-from laborsign.contracts.rules.identity import _compact
+from laborsign.contracts.rules.identity import compact_id
 from laborsign.contracts.rules.periods import ONE_DAY, lasts_at_least, period_end
 from laborsign.contracts.rules.ports import EarlierContract, RuleContext
 from laborsign.i18n import Text
@@ -23,7 +23,7 @@ OPEN_ENDED_SERVICE_MONTHS = 120
 
 def earlier_contracts(contract: Contract, context: RuleContext) -> list[EarlierContract]:
     found = context.earlier_contracts.between(
-        contract.employer.credit_code, _compact(contract.worker.id_number)
+        contract.employer.credit_code, compact_id(contract.worker.id_number)
     )
     return sorted(
         (

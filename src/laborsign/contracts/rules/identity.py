@@ -23,7 +23,7 @@ _FOREIGN_NEW = re.compile(r"^9\d{16}[\dX]$")  # 2023 card: GB 11643 layout, firs
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,17}$")
 
 
-def _compact(number: str) -> str:
+def compact_id(number: str) -> str:
     return re.sub(r"[\s-]", "", number).upper()
 
 
@@ -42,7 +42,7 @@ def _gb11643_sex(number: str) -> Sex:
 def encoded_birth_and_sex(contract: Contract) -> tuple[date | None, Sex | None]:
     """Birth date and sex as the ID number encodes them (None when it does not)."""
     kind = contract.worker.id_type
-    number = _compact(contract.worker.id_number)
+    number = compact_id(contract.worker.id_number)
     if kind is IdDocumentType.RESIDENT_ID and ric.is_valid(number):
         return ric.get_birth_date(number), _gb11643_sex(number)
     if (kind is IdDocumentType.HMT_RESIDENCE_PERMIT and _HMT.match(number)) or (
@@ -80,7 +80,7 @@ def _checked_gb11643(number: str, today: date, label: Text) -> Text | None:
 def resident_id(contract: Contract, context: RuleContext) -> Iterator[Hit]:
     if contract.worker.id_type is not IdDocumentType.RESIDENT_ID:
         return
-    number = _compact(contract.worker.id_number)
+    number = compact_id(contract.worker.id_number)
     try:
         ric.validate(number)
     except StdnumError as exc:
@@ -113,7 +113,7 @@ def resident_id(contract: Contract, context: RuleContext) -> Iterator[Hit]:
 def hmt_permit(contract: Contract, context: RuleContext) -> Iterator[Hit]:
     if contract.worker.id_type is not IdDocumentType.HMT_RESIDENCE_PERMIT:
         return
-    number = _compact(contract.worker.id_number)
+    number = compact_id(contract.worker.id_number)
     label = Text("港澳台居民居住证号码", "residence permit number")
     if not _HMT.match(number):
         yield Hit(
@@ -143,7 +143,7 @@ def hmt_permit(contract: Contract, context: RuleContext) -> Iterator[Hit]:
 def foreign_permanent_resident(contract: Contract, context: RuleContext) -> Iterator[Hit]:
     if contract.worker.id_type is not IdDocumentType.FOREIGN_PERMANENT_RESIDENCE:
         return
-    number = _compact(contract.worker.id_number)
+    number = compact_id(contract.worker.id_number)
     if _FOREIGN_OLD.match(number):
         return
     if not _FOREIGN_NEW.match(number):
@@ -170,7 +170,7 @@ def foreign_permanent_resident(contract: Contract, context: RuleContext) -> Iter
 )
 def passport(contract: Contract, context: RuleContext) -> Iterator[Hit]:
     if contract.worker.id_type is IdDocumentType.PASSPORT and not _PASSPORT.match(
-        _compact(contract.worker.id_number)
+        compact_id(contract.worker.id_number)
     ):
         yield Hit(
             ID_FIELD,
