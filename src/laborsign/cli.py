@@ -80,6 +80,7 @@ def _register() -> None:
 
     main.add_command(verify)
     import laborsign.signing.bench  # noqa: F401  (adds `bench sign`)
+    import laborsign.contracts.rules_bench  # noqa: F401  (adds `bench rules`)
 
 
 _register()
