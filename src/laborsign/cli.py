@@ -80,6 +80,11 @@ def _register() -> None:
 
     main.add_command(verify)
     import laborsign.signing.bench  # noqa: F401  (adds `bench sign`)
+    from laborsign.evidence.commands import evidence, witness
+
+    main.add_command(witness)
+    main.add_command(evidence)
+    import laborsign.evidence.bench  # adds `bench evidence`
     import laborsign.contracts.rules_bench  # noqa: F401  (adds `bench rules`)
 
 

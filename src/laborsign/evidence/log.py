@@ -23,6 +23,7 @@ from laborsign.i18n import Text
 
 T = TypeVar("T")
 HEAD_ID = 1
+_EDGE_KEY = "laborsign.evidence.edge"
 # Keep IN lists well below every driver's parameter limit.
 _CHUNK = 400
 
@@ -87,7 +88,7 @@ class EvidenceLog:
             .returning(EvidenceHeadRow.size)
         ).scalar_one()
         first = new_size - len(events)
-        edge = CompactRange.load(first, DatabaseHashes(session))
+        edge = self._edge(session, first)
         leaves: list[dict[str, object]] = []
         subtrees: list[dict[str, object]] = []
         for offset, event in enumerate(events):
@@ -110,6 +111,22 @@ class EvidenceLog:
         if subtrees:
             session.execute(insert(EvidenceSubtreeRow), subtrees)
         return range(first, new_size)
+
+    def _edge(self, session: Session, size: int) -> CompactRange:
+        """The right edge of the tree, kept in the session for the rest of this transaction.
+
+        Only the transaction that holds the head lock can have appended since, so the cached
+        edge is valid exactly while the same transaction object is current; a new
+        transaction (after commit or rollback) reloads it from the stored subtrees.
+        """
+        transaction = session.get_transaction()
+        cached = session.info.get(_EDGE_KEY)
+        if cached is not None and cached[0] is transaction and cached[1].size == size:
+            edge: CompactRange = cached[1]
+        else:
+            edge = CompactRange.load(size, DatabaseHashes(session))
+            session.info[_EDGE_KEY] = (transaction, edge)
+        return edge
 
     def size(self, session: Session) -> int:
         """The number of leaves visible to this session."""

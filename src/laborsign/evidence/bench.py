@@ -1,0 +1,18 @@
+"""`laborsign bench evidence`: append rate, proof latency at 1M leaves, publish time."""
+
+from __future__ import annotations
+
+import click
+
+from laborsign.bench import bench
+
+
+@bench.command("evidence")
+@click.option("--database-url", default="", help="default: PostgreSQL at 127.0.0.1, else SQLite")
+@click.option("--leaves", default=1_000_000, show_default=True, help="tree size for proofs")
+def bench_evidence(database_url: str, leaves: int) -> None:
+    """Appends/s, inclusion proof p50/p99 at --leaves, time to publish a checkpoint."""
+    from laborsign.evidence.benchmark import run
+
+    for line in run(database_url, leaves):
+        click.echo(line)
