@@ -45,6 +45,7 @@ class EventType(StrEnum):
     """Each step of a contract's life that the log records (the flow in the design)."""
 
     CREATED = "contract.created"
+    RULES_CHECKED = "contract.rules-checked"
     SENT = "contract.sent"
     NOTICE_ACKNOWLEDGED = "notice.acknowledged"
     IDENTITY_VERIFIED = "identity.verified"

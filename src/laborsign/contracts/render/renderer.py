@@ -84,10 +84,12 @@ class Renderer:
         self._style = json.dumps({"body": BODY_FAMILIES, "heading": HEADING_FAMILIES})
         self._coverage: Coverage | None = None
         self._compilers: dict[TemplateId, typst.Compiler] = {}
+        self._documents: dict[str, typst.Compiler] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
         self._compilers.clear()
+        self._documents.clear()
         self._font_dir.close()
 
     def __enter__(self) -> Renderer:
@@ -160,6 +162,29 @@ class Renderer:
         return RenderedContract(
             pdf=pdf, boxes=_boxes(placed), sha256=hashlib.sha256(pdf).hexdigest()
         )
+
+    def render_document(self, template: str, data: object, when: datetime) -> bytes:
+        """Typeset another document (e.g. a report) from `templates/<template>.typ`, with
+        `data` passed as JSON in `sys.inputs.data`; `when` is the PDF's creation date."""
+        inputs = {"data": json.dumps(data, ensure_ascii=False), "style": self._style}
+        with self._lock:
+            compiler = self._documents.get(template)
+            if compiler is None:
+                compiler = typst.Compiler(
+                    TEMPLATES / f"{template}.typ", root=TEMPLATES, font_paths=self._fonts
+                )
+                self._documents[template] = compiler
+            try:
+                pdf = compiler.compile(
+                    format="pdf", sys_inputs=inputs, pdf_standards=PDF_STANDARD, timestamp=when
+                )
+            except typst.TypstError as exc:
+                raise RenderError(
+                    Text(f"文档排版失败：{exc.message}", f"typesetting failed: {exc.message}")
+                ) from exc
+        if not isinstance(pdf, bytes):  # pragma: no cover - Typst returns bytes for one PDF
+            raise RenderError(Text("排版结果不是 PDF", "typesetting did not produce a PDF"))
+        return pdf
 
     def _compiler(self, template: TemplateId) -> typst.Compiler:
         compiler = self._compilers.get(template)
