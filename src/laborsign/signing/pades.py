@@ -158,20 +158,26 @@ def prepare_fields(pdf: bytes, boxes: Iterable[Box]) -> bytes:
         return out.getvalue()
 
 
-def _field_box(writer: IncrementalPdfFileWriter, name: str) -> tuple[float, float, bool]:
-    """Width, height and filled-ness of the named signature field."""
+def _field_box(writer: IncrementalPdfFileWriter, name: str) -> tuple[float, float, bool, bool]:
+    """Width, height and filled-ness of the named signature field, and whether any
+    signature field of the document is filled already."""
+    found: tuple[float, float, bool] | None = None
+    any_filled = False
     for fq_name, value, ref in fields.enumerate_sig_fields(writer, filled_status=None):
+        any_filled = any_filled or value is not None
         if fq_name == name:
             widget = ref.get_object()
             if "/Kids" in widget:
                 widget = widget["/Kids"][0].get_object()
             x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
-            return abs(x2 - x1), abs(y2 - y1), value is not None
-    raise InvalidInput(
-        Text("文档中没有此签名域：{name}", "the document has no signature field {name}").format(
-            name=name
+            found = abs(x2 - x1), abs(y2 - y1), value is not None
+    if found is None:
+        raise InvalidInput(
+            Text("文档中没有此签名域：{name}", "the document has no signature field {name}").format(
+                name=name
+            )
         )
-    )
+    return (*found, any_filled)
 
 
 def sign_as(
@@ -181,21 +187,24 @@ def sign_as(
     timestamper: TimeStamper,
     appearance: Appearance,
     *,
-    certify: bool,
+    certify: bool | None,
     validation: ValidationContext,
     when: datetime | None = None,
 ) -> bytes:
     """Sign `role`'s field: PAdES B-T with a visible appearance, then B-LT (DSS revision).
 
     `validation` must be able to validate the signer's and the TSA's chains with the
-    revocation data it holds; it is never allowed to fetch anything.
+    revocation data it holds; it is never allowed to fetch anything. `certify=None`: the
+    first signature of the document certifies it, later ones do not.
     """
     role = Role(role)
     action = Text("签署", "signing")
     name = field_name(role)
     writer = _writer(pdf)
     with _fail_closed(action):
-        width, height, filled = _field_box(writer, name)
+        width, height, filled, any_filled = _field_box(writer, name)
+        if certify is None:
+            certify = not any_filled
         if filled:
             raise Conflict(
                 Text("该方已经签署过此文档", "this party has already signed the document"),

@@ -25,8 +25,11 @@ class ValidationData:
     crls: tuple[bytes, ...] = ()
     ocsps: tuple[bytes, ...] = ()
 
-    def context(self, moment: datetime | None = None) -> ValidationContext:
-        """A context that never fetches: everything it may use is in this object.
+    def context(
+        self, moment: datetime | None = None, *, allow_fetching: bool = False
+    ) -> ValidationContext:
+        """A context that never fetches: everything it may use is in this object (unless
+        `allow_fetching`, for an external TSA whose revocation data only its CA publishes).
 
         Revocation checking is mandatory ("require"), so a signature can only be made B-LT
         when revocation data for every certificate in its chain is actually at hand.
@@ -36,7 +39,7 @@ class ValidationData:
             other_certs=list(self.other_certs),
             crls=[asn1_crl.CertificateList.load(c) for c in self.crls],
             ocsps=[asn1_ocsp.OCSPResponse.load(o) for o in self.ocsps],
-            allow_fetching=False,
+            allow_fetching=allow_fetching,
             revocation_mode="require",
             moment=moment,
         )
