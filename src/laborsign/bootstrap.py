@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from laborsign.pki.tsa import TimeStamper
     from laborsign.pki.tsa_server import BuiltInTsa
     from laborsign.signing.keys import KeyStore
+    from laborsign.signing.service import SigningService
 
 
 class Container:
@@ -109,6 +110,12 @@ class Container:
         from laborsign.pki.wiring import build_timestamper
 
         return build_timestamper(self.settings, lambda: self.tsa)
+
+    @cached_property
+    def signing(self) -> SigningService:
+        from laborsign.signing.service import build_signing_service
+
+        return build_signing_service(self)
 
     @cached_property
     def minimum_wages(self) -> SqlMinimumWages:
