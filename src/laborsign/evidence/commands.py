@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -75,3 +76,36 @@ def evidence_vkey(ctx: click.Context) -> None:
 
     settings = container(ctx).settings
     click.echo(load_log_signer(settings.home, settings.evidence_origin).verifier.vkey)
+
+
+@evidence.command("export")
+@click.argument("contract_id")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--pdf",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="the signed contract as stored",
+)
+@click.pass_context
+def evidence_export(ctx: click.Context, contract_id: str, out: Path, pdf: Path) -> None:
+    """Write the evidence package (ZIP) of a contract, for offline verification."""
+    from laborsign.cli import container
+    from laborsign.evidence.package_wiring import export_for
+
+    data = export_for(container(ctx), contract_id, pdf.read_bytes(), datetime.now(UTC))
+    out.write_bytes(data)
+    click.echo(f"{out} ({len(data)} bytes)")
+
+
+@evidence.command("verify")
+@click.argument("package", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+def evidence_verify(package: Path, as_json: bool) -> None:
+    """Verify an evidence package offline: exit 0 valid, 1 invalid, 2 unreadable."""
+    from laborsign.evidence.package_commands import read_package
+    from laborsign.evidence.package_verify import verify_package
+
+    report = verify_package(read_package(package))
+    click.echo(report.to_json() if as_json else report.summary())
+    sys.exit(0 if report.valid else 1)
