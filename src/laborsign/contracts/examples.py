@@ -48,7 +48,7 @@ def _employer(*, dispatch: bool) -> Employer:
 def _worker() -> Worker:
     return Worker(
         name="张三",
-        id_number="11010519491231002X",
+        id_number="110105199506150027",
         household_address="河南省郑州市金水区花园路 8 号",
         residence_address="浙江省杭州市滨江区长河街道 12 号",
         phone="13800138000",
