@@ -79,6 +79,9 @@ def _register() -> None:
     from laborsign.verification.commands import verify
 
     main.add_command(verify)
+    from laborsign.demo import demo
+
+    main.add_command(demo)
     import laborsign.signing.bench  # noqa: F401  (adds `bench sign`)
     from laborsign.evidence.commands import evidence, witness
 

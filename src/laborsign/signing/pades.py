@@ -16,6 +16,7 @@ nothing, so the caller's document is exactly as it was (fail closed).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -38,6 +39,18 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError,
 from laborsign.errors import Conflict, InvalidInput, LaborSignError, ServiceUnavailable
 from laborsign.i18n import Text
 from laborsign.signing.appearance import Appearance, stamp_style
+
+
+class _DropNoFetchingWarning(logging.Filter):
+    """pyHanko warns on every signature that revocation data will be embedded without
+    fetching. Here that is the design (the CA hands its CRLs over in process), so the warning
+    says nothing; every other pyHanko message still gets through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_DropNoFetchingWarning())
 
 MD_ALGORITHM = "sha256"
 TIMESTAMP_FIELD_PREFIX = "LaborSign-Timestamp"
