@@ -61,7 +61,7 @@ def context(
     today: date = TODAY,
     wages: bool = True,
     earlier: Sequence[EarlierContract] = (),
-    worker_id: str = "11010519491231002X",
+    worker_id: str = "110105199506150027",
     employer_code: str = "91330106MA2B3C4D5D",
 ) -> RuleContext:
     return RuleContext(

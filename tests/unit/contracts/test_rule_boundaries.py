@@ -83,8 +83,8 @@ CASES = [
     ),
     Case(
         "ID-CONSISTENT",
-        {"worker.birth_date": "1949-12-31"},
-        {"worker.birth_date": "1950-01-01"},
+        {"worker.birth_date": "1995-06-15"},
+        {"worker.birth_date": "1995-06-16"},
         "worker.birth_date",
     ),
     Case(
