@@ -72,6 +72,21 @@ class Settings(BaseSettings):
     # Publish a checkpoint every so many seconds or events, whichever comes first.
     evidence_checkpoint_seconds: Annotated[int, Field(ge=1)] = 60
     evidence_checkpoint_events: Annotated[int, Field(ge=1)] = 1000
+    # Background jobs: "sqlite" (a queue file in the data home, no server), "redis"
+    # (production, with `laborsign worker` processes) or "immediate" (run at once; tests).
+    jobs_backend: Literal["sqlite", "redis", "immediate"] = "sqlite"
+    jobs_redis_url: str = "redis://127.0.0.1:6379/0"
+    jobs_queue_name: str = "laborsign"
+    # Worker threads `laborsign serve` runs in its own process; 0 leaves the queue to
+    # separate `laborsign worker` processes.
+    jobs_embedded_workers: Annotated[int, Field(ge=0)] = 1
+    # Seconds between webhook delivery attempts; after the last one a delivery fails.
+    webhook_retry_schedule: list[int] = Field(
+        default_factory=lambda: [60, 300, 1800, 7200, 21600, 86400]
+    )
+    webhook_timeout_seconds: float = 10.0
+    # Private and loopback webhook targets: refused in production unless set to true.
+    webhook_allow_private: bool | None = None
 
     @field_validator("key_algorithm")
     @classmethod

@@ -1,0 +1,1 @@
+"""Notifications: the outbox, SMS and e-mail senders, webhooks."""
