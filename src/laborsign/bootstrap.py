@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from laborsign.pki.ca import BuiltInCA
     from laborsign.pki.tsa import TimeStamper
     from laborsign.pki.tsa_server import BuiltInTsa
+    from laborsign.privacy.cipher import Privacy
     from laborsign.signing.keys import KeyStore
     from laborsign.signing.service import SigningService
 
@@ -35,7 +36,12 @@ class Container:
 
     @cached_property
     def engine(self) -> Engine:
-        return make_engine(self.settings.database)
+        from laborsign.privacy.sqltypes import bind_privacy
+
+        engine = make_engine(self.settings.database)
+        # Encrypted columns find their keys through the engine, resolved at first use.
+        bind_privacy(engine, lambda: self.privacy)
+        return engine
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
@@ -66,6 +72,7 @@ class Container:
             done.append("generated development secret key")
         upgrade(self.engine)
         done.append("database migrated to the latest schema")
+        done.extend(self._init_privacy())
         done.extend(self._init_trust())
         done.extend(self._init_evidence())
         return done
@@ -122,6 +129,18 @@ class Container:
         from laborsign.contracts.minimum_wage import SqlMinimumWages
 
         return SqlMinimumWages(self.uow)
+
+    def _init_privacy(self) -> list[str]:
+        from laborsign.privacy.wiring import init_privacy
+
+        return init_privacy(self.settings)
+
+    @cached_property
+    def privacy(self) -> Privacy:
+        """Field encryption and blind indexes for personal data."""
+        from laborsign.privacy.wiring import build_privacy
+
+        return build_privacy(self.settings)
 
 
 def build(**overrides: object) -> Container:

@@ -88,6 +88,19 @@ class Settings(BaseSettings):
     # Private and loopback webhook targets: refused in production unless set to true.
     webhook_allow_private: bool | None = None
 
+    # Personal-data keyring (field encryption, blind indexes, documents at rest). Empty: the
+    # development keyring in the data home; production needs a file the operator provides.
+    data_keyring_file: Path | None = None
+    # Document store: "local" (files under storage_directory, default <home>/documents) or
+    # "s3" (any S3-compatible object store: MinIO, Ceph, Alibaba OSS, AWS).
+    storage_backend: Literal["local", "s3"] = "local"
+    storage_directory: Path | None = None
+    s3_endpoint_url: str = ""
+    s3_bucket: str = "laborsign-documents"
+    s3_access_key: str = ""
+    s3_secret_key: SecretStr | None = None
+    s3_region: str = "us-east-1"
+
     @field_validator("key_algorithm")
     @classmethod
     def _known_algorithm(cls, value: str) -> str:
