@@ -57,9 +57,9 @@ def test_tampering_with_the_demo_contract_is_caught(result: DemoResult, tmp_path
     # Drawing on a page after the last signature (pdfsig would not notice this one).
     writer = IncrementalPdfFileWriter(BytesIO(result.pdf))
     stream = writer.add_object(generic.StreamObject(stream_data=b"1 0 0 rg 50 50 200 200 re f"))
-    writer.add_stream_to_page(0, stream)
+    writer.add_stream_to_page(0, stream)  # type: ignore[no-untyped-call]
     drawn = BytesIO()
-    writer.write(drawn)
+    writer.write(drawn)  # type: ignore[no-untyped-call]
     (tmp_path / "drawn.pdf").write_bytes(drawn.getvalue())
     code, output = _verify(tmp_path / "drawn.pdf", result.trust_root)
     assert code == 1 and "modified" in output.lower()
