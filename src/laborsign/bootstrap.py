@@ -22,6 +22,9 @@ from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
 if TYPE_CHECKING:
     from laborsign.contracts.minimum_wage import SqlMinimumWages
     from laborsign.evidence.service import EvidenceService
+    from laborsign.jobs.runner import Jobs
+    from laborsign.notify.outbox_relay import OutboxRelay
+    from laborsign.notify.webhooks import WebhookService
     from laborsign.pki.ca import BuiltInCA
     from laborsign.pki.tsa import TimeStamper
     from laborsign.pki.tsa_server import BuiltInTsa
@@ -129,6 +132,25 @@ class Container:
         from laborsign.contracts.minimum_wage import SqlMinimumWages
 
         return SqlMinimumWages(self.uow)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        """The job queue; building it also connects the outbox to it."""
+        from laborsign.jobs.wiring import build_jobs
+
+        return build_jobs(self)
+
+    @cached_property
+    def outbox_relay(self) -> OutboxRelay:
+        from laborsign.notify.outbox_wiring import build_outbox_relay
+
+        return build_outbox_relay(self)
+
+    @cached_property
+    def webhooks(self) -> WebhookService:
+        from laborsign.notify.webhooks_wiring import build_webhooks
+
+        return build_webhooks(self)
 
     def _init_privacy(self) -> list[str]:
         from laborsign.privacy.wiring import init_privacy

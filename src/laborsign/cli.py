@@ -59,12 +59,14 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
     c = container(ctx)
     c.init()
-    uvicorn.run(
-        create_app(c),
-        host=host or c.settings.host,
-        port=port or c.settings.port,
-        log_level=c.settings.log_level.lower(),
-    )
+    # With the embedded default, jobs run on threads of this process: `serve` alone works.
+    with c.jobs.embedded(c.settings.jobs_embedded_workers):
+        uvicorn.run(
+            create_app(c),
+            host=host or c.settings.host,
+            port=port or c.settings.port,
+            log_level=c.settings.log_level.lower(),
+        )
 
 
 def _register() -> None:
@@ -76,6 +78,9 @@ def _register() -> None:
     main.add_command(contract)
     main.add_command(minwage)
     main.add_command(bench)
+    from laborsign.jobs.commands import worker
+
+    main.add_command(worker)
     from laborsign.verification.commands import verify
 
     main.add_command(verify)

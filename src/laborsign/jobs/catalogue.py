@@ -1,0 +1,7 @@
+"""Imports every module that declares jobs, so that every process knows all of them.
+
+Add a line here when a domain gains a jobs module.
+"""
+
+from laborsign.notify import outbox_jobs as notify_outbox_jobs  # noqa: F401
+from laborsign.notify import webhooks_jobs as notify_webhooks_jobs  # noqa: F401
