@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from laborsign.db.engine import make_engine
 from laborsign.db.migrate import upgrade
+from laborsign.db.tenancy import Scope
 from laborsign.db.uow import UnitOfWork
 from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
 
@@ -46,8 +47,8 @@ class Container:
         bind_privacy(engine, lambda: self.privacy)
         return engine
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+    def uow(self, scope: Scope | None = None) -> UnitOfWork:
+        return UnitOfWork(self.engine, scope)
 
     @cached_property
     def secret_key(self) -> bytes:

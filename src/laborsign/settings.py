@@ -72,6 +72,15 @@ class Settings(BaseSettings):
     # Publish a checkpoint every so many seconds or events, whichever comes first.
     evidence_checkpoint_seconds: Annotated[int, Field(ge=1)] = 60
     evidence_checkpoint_events: Annotated[int, Field(ge=1)] = 1000
+    # Staff authentication (security baseline: identification and authentication).
+    password_max_age_days: Annotated[int, Field(ge=0)] = 90  # 0: no rotation required
+    login_max_failures: Annotated[int, Field(ge=1)] = 5
+    login_lockout_minutes: Annotated[int, Field(ge=1)] = 15
+    session_idle_minutes: Annotated[int, Field(ge=1)] = 30
+    session_absolute_hours: Annotated[int, Field(ge=1)] = 12
+    # Argon2id cost (RFC 9106's second recommended profile by default: 64 MiB, 3 passes).
+    argon2_memory_kib: Annotated[int, Field(ge=8)] = 65536
+    argon2_time_cost: Annotated[int, Field(ge=1)] = 3
     # Background jobs: "sqlite" (a queue file in the data home, no server), "redis"
     # (production, with `laborsign worker` processes) or "immediate" (run at once; tests).
     jobs_backend: Literal["sqlite", "redis", "immediate"] = "sqlite"

@@ -7,17 +7,23 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from laborsign.db.tenancy import Scope, set_scope
+
 
 class UnitOfWork:
     """`with uow:` opens a session; `uow.commit()` makes the work durable.
 
     Leaving the block without commit rolls back, so a failure anywhere in a use case leaves
     the database exactly as it was.
+
+    `scope` is the access scope the session carries (laborsign.db.tenancy): without one, the
+    session cannot touch tenant-scoped tables at all.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, scope: Scope | None = None) -> None:
         self._factory = sessionmaker(bind=engine, expire_on_commit=False)
         self._session: Session | None = None
+        self.scope = scope
 
     @property
     def session(self) -> Session:
@@ -29,6 +35,7 @@ class UnitOfWork:
         if self._session is not None:
             raise RuntimeError("UnitOfWork is not re-entrant")
         self._session = self._factory()
+        set_scope(self._session, self.scope)
         return self
 
     def __exit__(
