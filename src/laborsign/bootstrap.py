@@ -23,8 +23,16 @@ from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
 if TYPE_CHECKING:
     from laborsign.contracts.minimum_wage import SqlMinimumWages
     from laborsign.evidence.service import EvidenceService
+    from laborsign.identity.face import FaceVerification
+    from laborsign.identity.intent import IntentService
+    from laborsign.identity.links import CeremonyLinks
+    from laborsign.identity.otp import OtpService
+    from laborsign.identity.realname import RealNameVerifier
+    from laborsign.identity.sending import CodeSender
+    from laborsign.identity.social_security import SocialSecurityCardLogin
     from laborsign.jobs.runner import Jobs
-    from laborsign.notify.outbox_relay import OutboxRelay
+    from laborsign.notify.outbox_relay import Handler, OutboxRelay
+    from laborsign.notify.ports import EmailSender, SmsSender, WeChatSender
     from laborsign.notify.webhooks import WebhookService
     from laborsign.pki.ca import BuiltInCA
     from laborsign.pki.tsa import TimeStamper
@@ -133,6 +141,73 @@ class Container:
         from laborsign.contracts.minimum_wage import SqlMinimumWages
 
         return SqlMinimumWages(self.uow)
+
+    @cached_property
+    def sms_sender(self) -> SmsSender:
+        from laborsign.notify.wiring import build_sms_sender
+
+        return build_sms_sender(self)
+
+    @cached_property
+    def email_sender(self) -> EmailSender:
+        from laborsign.notify.wiring import build_email_sender
+
+        return build_email_sender(self)
+
+    @cached_property
+    def wechat_sender(self) -> WeChatSender:
+        from laborsign.notify.wiring import build_wechat_sender
+
+        return build_wechat_sender(self)
+
+    @cached_property
+    def notification_handlers(self) -> dict[str, Handler]:
+        """Outbox handlers for "sms" and "email" messages."""
+        from laborsign.notify.wiring import notification_handlers
+
+        return notification_handlers(self)
+
+    @cached_property
+    def ceremony_links(self) -> CeremonyLinks:
+        from laborsign.identity.wiring import build_links
+
+        return build_links(self)
+
+    @cached_property
+    def otp(self) -> OtpService:
+        from laborsign.identity.wiring import build_otp
+
+        return build_otp(self)
+
+    @cached_property
+    def code_sender(self) -> CodeSender:
+        from laborsign.identity.wiring import build_code_sender
+
+        return build_code_sender(self)
+
+    @cached_property
+    def intent(self) -> IntentService:
+        from laborsign.identity.wiring import build_intent
+
+        return build_intent(self)
+
+    @cached_property
+    def realname(self) -> RealNameVerifier:
+        from laborsign.identity.wiring import build_realname
+
+        return build_realname(self)
+
+    @cached_property
+    def face(self) -> FaceVerification:
+        from laborsign.identity.wiring import build_face
+
+        return build_face(self)
+
+    @cached_property
+    def social_security_card(self) -> SocialSecurityCardLogin:
+        from laborsign.identity.wiring import build_social_security_card
+
+        return build_social_security_card(self)
 
     @cached_property
     def jobs(self) -> Jobs:

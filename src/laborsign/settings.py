@@ -110,6 +110,50 @@ class Settings(BaseSettings):
     s3_secret_key: SecretStr | None = None
     s3_region: str = "us-east-1"
 
+    # Notifications (docs/notifications.md). SMS: "dev-outbox" keeps messages in the
+    # database for the operator pages (development only); "aliyun" sends through
+    # Alibaba Cloud SMS. E-mail: "dev-outbox" or "smtp".
+    sms_provider: Literal["dev-outbox", "aliyun"] = "dev-outbox"
+    sms_endpoint: str = "https://dysmsapi.aliyuncs.com/"
+    sms_region: str = "cn-hangzhou"
+    sms_access_key_id: str = ""
+    sms_access_key_secret: SecretStr | None = None
+    sms_sign_name: str = ""
+    # Message kind (contract-to-sign, otp, completion, reminder, declined, voided) to the
+    # provider's approved template code.
+    sms_template_codes: dict[str, str] = Field(default_factory=dict)
+    sms_timeout_seconds: float = 10.0
+    email_provider: Literal["dev-outbox", "smtp"] = "dev-outbox"
+    smtp_host: str = ""
+    smtp_port: Annotated[int, Field(ge=1, le=65535)] = 587
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = ""
+    smtp_timeout_seconds: float = 10.0
+    # WeChat official-account template messages (empty app id: not used).
+    wechat_app_id: str = ""
+    wechat_app_secret: SecretStr | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    # Identity (docs/identity.md): ceremony links, OTP policy, signing authorisations.
+    ceremony_link_days: Annotated[int, Field(ge=1, le=60)] = 7
+    ceremony_idle_minutes: Annotated[int, Field(ge=1, le=240)] = 30
+    otp_ttl_seconds: Annotated[int, Field(ge=60, le=900)] = 300
+    otp_max_tries: Annotated[int, Field(ge=1, le=10)] = 5
+    otp_resend_seconds: Annotated[int, Field(ge=0)] = 60
+    otp_per_phone_per_hour: Annotated[int, Field(ge=1)] = 5
+    otp_per_phone_per_day: Annotated[int, Field(ge=1)] = 10
+    otp_per_ip_per_hour: Annotated[int, Field(ge=1)] = 20
+    signing_authorisation_seconds: Annotated[int, Field(ge=30, le=1800)] = 300
+    # Real-name three-factor check: "development" (form only, not authoritative) or "http".
+    realname_provider: Literal["development", "http"] = "development"
+    realname_url: str = ""
+    realname_app_key: str = ""
+    realname_app_secret: SecretStr | None = None
+    realname_timeout_seconds: float = 10.0
+    # Keep raw face images (only ever with the worker's recorded consent).
+    face_store_images: bool = False
+
     @field_validator("key_algorithm")
     @classmethod
     def _known_algorithm(cls, value: str) -> str:
