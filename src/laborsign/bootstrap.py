@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from laborsign.privacy.cipher import Privacy
     from laborsign.signing.keys import KeyStore
     from laborsign.signing.service import SigningService
+    from laborsign.storage.ports import DocumentStore
 
 
 class Container:
@@ -239,6 +240,13 @@ class Container:
         from laborsign.privacy.wiring import build_privacy
 
         return build_privacy(self.settings)
+
+    @cached_property
+    def document_store(self) -> DocumentStore:
+        """Content-addressed, per-tenant encrypted documents (local files or S3)."""
+        from laborsign.storage.wiring import build_document_store
+
+        return build_document_store(self.settings, self.privacy.keys)
 
 
 def build(**overrides: object) -> Container:
