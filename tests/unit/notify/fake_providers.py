@@ -46,7 +46,7 @@ def _aliyun_signature(secret: str, query: dict[str, str]) -> str:
 
 
 class Handler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
@@ -170,7 +170,7 @@ def _smtp_starttls(config: dict[str, Any]) -> None:
     from aiosmtpd.controller import Controller
 
     class Keep:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             out = Path(config["maildir"])
             name = f"{time.monotonic_ns()}.eml"
             (out / name).write_bytes(envelope.original_content)

@@ -67,7 +67,7 @@ def test_sender_builds_a_signed_send_sms_query() -> None:
     sender = HttpSmsSender(
         endpoint="http://127.0.0.1:9/",
         access_key_id="testId",
-        access_key_secret="testSecret",
+        access_key_secret="testSecret",  # noqa: S106 - the documented example key
         sign_name="劳动合同平台",
         template_codes={"otp": "SMS_1"},
         clock=lambda: datetime(2025, 3, 1, 8, 0, tzinfo=UTC),
