@@ -96,17 +96,26 @@ class TlogProof:
         extra = None
         position = 1
         if len(lines) > 1 and lines[1].startswith("extra "):
-            extra = b64decode(lines[1][len("extra ") :])
+            extra = _canonical_b64(lines[1][len("extra ") :])
             position = 2
         if len(lines) <= position:
             raise ValueError("no index line")
         index = _INDEX.fullmatch(lines[position])
         if index is None:
             raise ValueError("malformed index line")
-        hashes = tuple(b64decode(line) for line in lines[position + 1 :])
+        hashes = tuple(_canonical_b64(line) for line in lines[position + 1 :])
         if len(hashes) > MAX_PROOF_HASHES or any(len(h) != HASH_SIZE for h in hashes):
             raise ValueError("malformed inclusion proof hashes")
         return cls(int(index.group(1)), hashes, checkpoint, extra)
+
+
+def _canonical_b64(text: str) -> bytes:
+    """Base64 whose re-encoding is the same text: unused low bits of the last character
+    would otherwise let one proof be spelled several ways."""
+    data = b64decode(text)
+    if b64(data) != text:
+        raise ValueError("base64 is not in canonical form")
+    return data
 
 
 # -- manifest -------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ clock, or `now`). The steps, numbered as in docs/evidence-package.md:
                 every recorded earlier revision is a prefix of it;
  11. pdf-signatures  every signature and timestamp in contract.pdf is valid and trusted.
 
-A check whose inputs failed is reported as skipped; the package is valid only when every
-check passed.
+The first failing check decides: the checks after it are reported as skipped. The package
+is valid only when every check passed.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ from laborsign.evidence.package_format import (
     read_zip,
     trust_roots,
 )
+from laborsign.evidence.package_tsr import check_unsigned_parts
 from laborsign.evidence.sequence import (
     CONTRACT_PDF,
     PREVIOUS_EVENT,
@@ -196,7 +197,7 @@ T = TypeVar("T")
 
 
 def _got(value: T | None) -> T:
-    """Steps run only after the steps they need passed; this guards that ordering."""
+    """Steps run only after the earlier ones passed; this guards that ordering."""
     if value is None:
         raise _Failed("前置检查未通过", "a check this one needs did not pass")
     return value
@@ -255,6 +256,8 @@ def _log_key(state: _State) -> list[str]:
         state.log_key = Ed25519Verifier.from_vkey(state.files[LOG_VKEY].decode("ascii"))
     except (LaborSignError, UnicodeDecodeError, ValueError) as exc:
         raise _Failed("log.vkey 不是有效的公钥", "log.vkey is not a valid verifier key") from exc
+    if state.files[LOG_VKEY] != (state.log_key.vkey + "\n").encode("ascii"):
+        raise _Failed("log.vkey 不是规范编码", "log.vkey is not in its canonical encoding")
     if state.log_key.name != _got(state.manifest).origin:
         raise _Failed("日志公钥与日志标识不符", "log.vkey is not the key of the package's origin")
     return [state.files[LOG_VKEY].decode("ascii").strip()]
@@ -284,6 +287,8 @@ def _witnesses(state: _State) -> list[str]:
     for vkey in _got(state.manifest).witnesses:
         try:
             witness = CosignatureVerifier.from_vkey(vkey)
+            if witness.vkey != vkey:
+                raise _Failed("见证方公钥不是规范编码", f"witness key {vkey} is not canonical")
             verified = open_note(_got(state.note), [witness]).verified
         except LaborSignError as exc:
             raise _Failed(
@@ -305,13 +310,14 @@ def _timestamp(state: _State) -> list[str]:
     try:
         response = tsp.TimeStampResp.load(state.files[TIMESTAMP], strict=True)
         status = response["status"]["status"].native
-        if status not in ("granted", "granted_with_mods"):
+        if status != "granted":
             raise _Failed("时间戳请求未被批准", f"time-stamp status is {status}")
         if response.dump(force=True) != state.files[TIMESTAMP]:
             raise _Failed("时间戳不是 DER 编码", "checkpoint.tsr is not DER")
         token = response["time_stamp_token"].dump()
         imprint = hashlib.sha256(state.files[CHECKPOINT]).digest()
         info = verify_token(token, imprint, None, state.roots)
+        check_unsigned_parts(response, state.roots)
     except _Failed:
         raise
     except (TokenInvalid, ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -450,38 +456,21 @@ def _pdf_signatures(state: _State) -> list[str]:
     return details
 
 
-# (code, title, step, the codes it needs)
-STEPS: tuple[tuple[str, Text, Step, tuple[str, ...]], ...] = (
-    ("manifest", Text("清单与文件摘要", "manifest and file digests"), _manifest, ()),
-    ("trust", Text("信任根证书", "trust roots"), _trust, ("manifest",)),
-    ("log-key", Text("日志公钥", "log verifier key"), _log_key, ("manifest",)),
-    ("checkpoint", Text("检查点签名", "checkpoint signature"), _checkpoint, ("log-key",)),
-    ("witnesses", Text("见证方副署", "witness cosignatures"), _witnesses, ("checkpoint",)),
-    (
-        "timestamp",
-        Text("检查点时间戳（RFC 3161）", "checkpoint timestamp (RFC 3161)"),
-        _timestamp,
-        ("checkpoint", "trust"),
-    ),
-    ("events", Text("存证记录", "event entries"), _events, ("manifest",)),
-    (
-        "inclusion",
-        Text("包含证明", "inclusion proofs"),
-        _inclusion,
-        ("events", "checkpoint"),
-    ),
-    (
-        "order",
-        Text("记录顺序与完整性", "order and completeness of events"),
-        _order,
-        ("inclusion", "timestamp"),
-    ),
-    ("pdf-hash", Text("合同文件摘要", "contract digest"), _pdf_hash, ("order",)),
+STEPS: tuple[tuple[str, Text, Step], ...] = (
+    ("manifest", Text("清单与文件摘要", "manifest and file digests"), _manifest),
+    ("trust", Text("信任根证书", "trust roots"), _trust),
+    ("log-key", Text("日志公钥", "log verifier key"), _log_key),
+    ("checkpoint", Text("检查点签名", "checkpoint signature"), _checkpoint),
+    ("witnesses", Text("见证方副署", "witness cosignatures"), _witnesses),
+    ("timestamp", Text("检查点时间戳（RFC 3161）", "checkpoint timestamp (RFC 3161)"), _timestamp),
+    ("events", Text("存证记录", "event entries"), _events),
+    ("inclusion", Text("包含证明", "inclusion proofs"), _inclusion),
+    ("order", Text("记录顺序与完整性", "order and completeness of events"), _order),
+    ("pdf-hash", Text("合同文件摘要", "contract digest"), _pdf_hash),
     (
         "pdf-signatures",
         Text("合同签名与时间戳", "contract signatures and timestamps"),
         _pdf_signatures,
-        ("manifest", "trust"),
     ),
 )
 
@@ -492,17 +481,19 @@ def verify_package(
     """Verify a package. Raises `PackageUnreadable` when the bytes are not a readable package
     ZIP at all; otherwise returns a report whose `valid` is the verdict."""
     state = _State(read_zip(data, limits), now)
-    passed: set[str] = set()
     checks: list[Check] = []
-    for number, (code, title, step, needs) in enumerate(STEPS, start=1):
-        if not passed.issuperset(needs):
+    failed = False
+    for number, (code, title, step) in enumerate(STEPS, start=1):
+        if failed:
+            # Like other transparency verifiers: the first failure decides; later steps would
+            # only build on what is already known to be wrong.
             checks.append(Check(number, code, title, Status.SKIPPED))
             continue
         try:
             details = step(state)
         except _Failed as failure:
             checks.append(Check(number, code, title, Status.FAILED, reason=failure.text))
+            failed = True
             continue
-        passed.add(code)
         checks.append(Check(number, code, title, Status.PASSED, tuple(details)))
-    return PackageReport(_got(state.manifest).contract if state.manifest else "", tuple(checks))
+    return PackageReport(state.manifest.contract if state.manifest else "", tuple(checks))
