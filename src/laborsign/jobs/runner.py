@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from huey import Huey, crontab
-from huey.api import TaskWrapper
+from huey.api import Task, TaskWrapper
 
 from laborsign.errors import InvalidInput
 from laborsign.i18n import Text
@@ -35,14 +35,21 @@ class Jobs:
     def _bind(self, spec: JobSpec) -> TaskWrapper:
         container = self._container
 
-        def run(**ids: Any) -> None:
-            call(spec, container, ids)
+        def run(task: Task, **ids: Any) -> None:
+            try:
+                call(spec, container, ids)
+            except Exception:
+                # Huey's own retry_backoff is lost when the retry is stored in the queue, so
+                # the delay of this retry is set from the number of retries already used.
+                used = spec.retries - task.retries
+                task.retry_delay = spec.retry_delay * spec.backoff**used
+                raise
 
         options: dict[str, Any] = {
             "name": spec.name,
             "retries": spec.retries,
             "retry_delay": spec.retry_delay,
-            "retry_backoff": spec.backoff,
+            "context": True,
         }
         if spec.every_minutes is not None:
             schedule = crontab(minute=f"*/{spec.every_minutes}")
