@@ -15,6 +15,7 @@ would forget the try and the limit would mean nothing.
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 import uuid
@@ -168,7 +169,7 @@ class OtpService:
             select(func.max(OtpRow.issued_at)).where(OtpRow.phone_digest == phone_key)
         )
         if last is not None and utc(last) + self.policy.resend_interval > at:
-            wait = int((utc(last) + self.policy.resend_interval - at).total_seconds()) + 1
+            wait = math.ceil((utc(last) + self.policy.resend_interval - at).total_seconds())
             raise RateLimited(
                 Text(
                     "请 {s} 秒后再获取验证码", "wait {s} seconds before requesting another code"

@@ -7,6 +7,7 @@ nowhere.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -41,7 +42,7 @@ def consume(session: Session, rules: list[tuple[Limit, str]], now: datetime) -> 
             OtpSendCounterRow, (rule.scope, key, start), with_for_update=True
         ) or OtpSendCounterRow(scope=rule.scope, key_digest=key, window_start=start, count=0)
         if row.count >= rule.limit:
-            retry = int((start + rule.window - now).total_seconds()) + 1
+            retry = math.ceil((start + rule.window - now).total_seconds())
             raise RateLimited(
                 Text(
                     "发送验证码过于频繁，请 {s} 秒后再试",
