@@ -10,6 +10,7 @@ signs with its organisation certificate and seal, a document timestamp completes
     DIR/trust/issuing.pem  the issuing CA, DIR/trust/tsa.pem the TSA certificate (for tools
                            that want intermediates separately, e.g. `openssl ts -verify`)
     DIR/report.json        our verifier's report
+    DIR/evidence.zip       the evidence package (`laborsign evidence verify DIR/evidence.zip`)
 
 `run_demo` does the work and returns what it made, so later steps of the tour can add their
 files to the same directory.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -28,6 +30,7 @@ from laborsign.contracts.examples import example_contract
 from laborsign.contracts.model import Contract
 from laborsign.contracts.render import Renderer, shared_renderer
 from laborsign.errors import InvalidInput
+from laborsign.evidence.package_demo import demo_evidence, step_times
 from laborsign.i18n import Text
 from laborsign.signing.images import drawn_signature_png
 from laborsign.signing.service import Organisation, WorkerIdentity, pem
@@ -47,6 +50,7 @@ class DemoResult:
     trust_files: tuple[Path, ...]
     report: VerificationReport
     report_json: Path
+    evidence_zip: Path
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -79,10 +83,14 @@ def run_demo(container: Container, out: Path, renderer: Renderer | None = None) 
     worker = WorkerIdentity(contract.worker.name, contract.worker.id_number)
     employer = Organisation(contract.employer.name, contract.employer.credit_code)
 
-    pdf = service.prepare(rendered.pdf, rendered.boxes)
-    pdf = service.sign_as_worker(pdf, worker, drawn_signature_png(worker.name))
-    pdf = service.sign_as_employer(pdf, employer)
-    pdf = service.complete(pdf)
+    started = datetime.now(UTC)
+    prepared = service.prepare(rendered.pdf, rendered.boxes)
+    worker_signed = service.sign_as_worker(prepared, worker, drawn_signature_png(worker.name))
+    signed_at = [datetime.now(UTC)]
+    employer_signed = service.sign_as_employer(worker_signed, employer)
+    signed_at.append(datetime.now(UTC))
+    pdf = service.complete(employer_signed)
+    signed_at.append(datetime.now(UTC))
 
     trust = service.trust_material()
     trust_dir = out / TRUST_DIRECTORY
@@ -93,6 +101,9 @@ def run_demo(container: Container, out: Path, renderer: Renderer | None = None) 
         _write(trust_dir / "tsa.pem", pem([trust.tsa])),
     )
     report = verify_pdf(pdf, [to_asn1(c) for c in trust.roots])
+    stages = (rendered.pdf, prepared, worker_signed, employer_signed, pdf)
+    times = step_times(started, signed_at)
+    evidence = demo_evidence(container, contract, stages, report, times)
     return DemoResult(
         directory=out,
         contract=contract,
@@ -102,6 +113,7 @@ def run_demo(container: Container, out: Path, renderer: Renderer | None = None) 
         trust_files=files,
         report=report,
         report_json=_write(out / "report.json", report.to_json().encode("utf-8")),
+        evidence_zip=_write(out / "evidence.zip", evidence),
     )
 
 
@@ -118,8 +130,10 @@ def summary(result: DemoResult) -> str:
         f"  合同 contract:      {result.contract_pdf}",
         f"  信任根 trust root:  {result.trust_root}",
         f"  验证报告 report:    {result.report_json}",
+        f"  证据包 evidence:    {result.evidence_zip}",
         "验证 / verify it:",
         f"  laborsign verify {result.contract_pdf} --trust {result.trust_root}",
+        f"  laborsign evidence verify {result.evidence_zip}",
     ]
     return "\n".join(lines)
 

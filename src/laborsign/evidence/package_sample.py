@@ -26,7 +26,13 @@ from laborsign.evidence.note import Ed25519Signer, sign_note
 from laborsign.evidence.package import LoggedEvent, TrustFile, build_package
 from laborsign.evidence.package_report import Parties
 from laborsign.evidence.publish import PublishedCheckpoint
-from laborsign.evidence.sequence import STEP_COUNT, SigningSteps, chain, signing_events
+from laborsign.evidence.sequence import (
+    STEP_COUNT,
+    SigningSteps,
+    chain,
+    sha256_hex,
+    signing_events,
+)
 from laborsign.signing import pades
 from laborsign.signing.appearance import Appearance
 from laborsign.signing.ephemeral import LocalPki
@@ -94,8 +100,8 @@ def signed_sample(
         worker_signed_pdf=worker_signed,
         employer_signed_pdf=employer_signed,
         final_pdf=final,
-        worker_certificate=worker.cert.public_bytes(Encoding.DER),
-        employer_certificate=employer.cert.public_bytes(Encoding.DER),
+        worker_certificate_sha256=sha256_hex(worker.cert.public_bytes(Encoding.DER)),
+        employer_certificate_sha256=sha256_hex(employer.cert.public_bytes(Encoding.DER)),
         times=[start + timedelta(minutes=2 * i) for i in range(STEP_COUNT)],
         rules_checked=40,
     )

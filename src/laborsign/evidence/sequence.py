@@ -52,8 +52,8 @@ class SigningSteps:
     worker_signed_pdf: bytes
     employer_signed_pdf: bytes
     final_pdf: bytes  # with the document timestamp
-    worker_certificate: bytes  # DER
-    employer_certificate: bytes  # DER
+    worker_certificate_sha256: str  # of the signing certificate's DER
+    employer_certificate_sha256: str
     times: Sequence[datetime]  # one per event, in the order of `signing_events`
     template: str = "general"
     rules_checked: int = 0
@@ -80,7 +80,7 @@ def signing_events(steps: SigningSteps) -> list[Event]:
             steps.contract_id,
             steps.worker,
             steps.times[7],
-            {**worker_rev, CERTIFICATE: sha256_hex(steps.worker_certificate)},
+            {**worker_rev, CERTIFICATE: steps.worker_certificate_sha256},
             {**worker_size, "method": "pades-b-lt", "field": "LaborSign-Worker"},
         ),
         Event(
@@ -88,7 +88,7 @@ def signing_events(steps: SigningSteps) -> list[Event]:
             steps.contract_id,
             steps.employer,
             steps.times[8],
-            {**employer_rev, CERTIFICATE: sha256_hex(steps.employer_certificate)},
+            {**employer_rev, CERTIFICATE: steps.employer_certificate_sha256},
             {**employer_size, "method": "pades-b-lt", "field": "LaborSign-Employer"},
         ),
     ]
