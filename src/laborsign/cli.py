@@ -94,6 +94,10 @@ def _register() -> None:
     main.add_command(evidence)
     import laborsign.evidence.bench  # adds `bench evidence`
     import laborsign.contracts.rules_bench  # noqa: F401  (adds `bench rules`)
+    import laborsign.privacy.bench  # adds `bench privacy`
+    from laborsign.privacy.commands import privacy
+
+    main.add_command(privacy)
 
 
 _register()
