@@ -22,7 +22,9 @@ from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
 
 if TYPE_CHECKING:
     from laborsign.contracts.minimum_wage import SqlMinimumWages
+    from laborsign.contracts.service import ContractService
     from laborsign.evidence.service import EvidenceService
+    from laborsign.parties.wiring import Parties
     from laborsign.identity.face import FaceVerification
     from laborsign.identity.intent import IntentService
     from laborsign.identity.links import CeremonyLinks
@@ -136,6 +138,13 @@ class Container:
         from laborsign.signing.service import build_signing_service
 
         return build_signing_service(self)
+
+    @cached_property
+    def parties(self) -> Parties:
+        """Organisations, staff accounts, workers and API keys."""
+        from laborsign.parties.wiring import build_parties
+
+        return build_parties(self)
 
     @cached_property
     def minimum_wages(self) -> SqlMinimumWages:

@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     session_idle_minutes: Annotated[int, Field(ge=1)] = 30
     session_absolute_hours: Annotated[int, Field(ge=1)] = 12
     # Argon2id cost (RFC 9106's second recommended profile by default: 64 MiB, 3 passes).
-    argon2_memory_kib: Annotated[int, Field(ge=8)] = 65536
+    argon2_memory_kib: Annotated[int, Field(ge=32)] = 65536
     argon2_time_cost: Annotated[int, Field(ge=1)] = 3
     # Background jobs: "sqlite" (a queue file in the data home, no server), "redis"
     # (production, with `laborsign worker` processes) or "immediate" (run at once; tests).

@@ -9,6 +9,7 @@ from laborsign import __version__
 from laborsign.bootstrap import Container
 from laborsign.errors import LaborSignError
 from laborsign.evidence import routes as evidence_routes
+from laborsign.parties import routes as parties_routes
 from laborsign.pki import routes as pki_routes
 
 
@@ -45,4 +46,5 @@ def create_app(container: Container) -> FastAPI:
 
     app.include_router(pki_routes.router)
     app.include_router(evidence_routes.router)
+    app.include_router(parties_routes.router)
     return app
