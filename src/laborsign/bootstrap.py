@@ -22,7 +22,6 @@ from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
 
 if TYPE_CHECKING:
     from laborsign.contracts.minimum_wage import SqlMinimumWages
-    from laborsign.contracts.service import ContractService
     from laborsign.evidence.service import EvidenceService
     from laborsign.parties.wiring import Parties
     from laborsign.identity.face import FaceVerification
