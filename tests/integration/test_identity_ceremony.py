@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from tests.unit.identity.platform import light_platform
 
 from laborsign.bootstrap import Container
-from laborsign.db.migrate import upgrade
 from laborsign.evidence.events import Event, EventType
 from laborsign.evidence.tables import EvidenceLeafRow
 from laborsign.identity.attempts import record_attempt
@@ -31,8 +31,6 @@ from laborsign.identity.tables import (
 from laborsign.notify.dev_outbox import read_dev_outbox
 from laborsign.notify.outbox_relay import OutboxRelay
 from laborsign.notify.outbox_tables import OutboxMessageRow
-from laborsign.privacy.wiring import init_privacy
-from laborsign.settings import Settings
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 CONTRACT = "c-2025-0001"
@@ -45,19 +43,8 @@ DOC_2 = hashlib.sha256(b"revision 2").hexdigest()
 
 @pytest.fixture
 def platform(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    """Database schema, platform secret and personal-data keys: what identity needs (the
-    trust core is not initialised, which keeps these tests fast)."""
-    settings = Settings(
-        home=tmp_path / "home",
-        database_url=database_url,
-        secret_key="dev-insecure-" + "k" * 40,
-    )
-    settings.home.mkdir(parents=True)
-    container = Container(settings)
-    upgrade(container.engine)
-    init_privacy(settings)
-    yield container
-    container.engine.dispose()
+    with light_platform(database_url, tmp_path / "home") as container:
+        yield container
 
 
 def _count(platform: Container, table: type) -> int:
