@@ -87,6 +87,9 @@ def _register() -> None:
     from laborsign.demo import demo
 
     main.add_command(demo)
+    from laborsign.signing.commands import maintain
+
+    main.add_command(maintain)
     import laborsign.signing.bench  # noqa: F401  (adds `bench sign`)
     from laborsign.evidence.commands import evidence, witness
 

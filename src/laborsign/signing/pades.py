@@ -125,7 +125,9 @@ def _fail_closed(action: Text) -> Iterator[None]:
                 f"certificate chain or revocation data unavailable; {action.en} not done",
             )
         ) from exc
-    except (PdfError, ValueError, KeyError) as exc:
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
+        # TypeError: pyHanko stumbles over a chain it could not build (e.g. a document
+        # timestamp from another installation's TSA) instead of reporting it.
         raise InvalidInput(
             Text(f"{action.zh}失败：{exc}", f"{action.en} failed: {exc}"),
         ) from exc
@@ -269,5 +271,15 @@ def refresh_timestamp(pdf: bytes, timestamper: TimeStamper, validation: Validati
         count = sum(1 for _ in reader.embedded_timestamp_signatures)
         stamper = PdfTimeStamper(timestamper, field_name=f"{TIMESTAMP_FIELD_PREFIX}-{count + 1}")
         out = BytesIO()
-        stamper.update_archival_timestamp_chain(reader, validation, in_place=False, output=out)
+        try:
+            stamper.update_archival_timestamp_chain(reader, validation, in_place=False, output=out)
+        except TypeError as exc:
+            # pyHanko's way of saying it found no path for the last timestamp's certificate.
+            raise InvalidInput(
+                Text(
+                    "最后一个文档时间戳不能追溯到本平台的信任根，无法更新",
+                    "the last document timestamp does not chain to this platform's trust "
+                    "roots; it cannot be refreshed here",
+                )
+            ) from exc
         return out.getvalue()
