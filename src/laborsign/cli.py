@@ -101,6 +101,11 @@ def _register() -> None:
     from laborsign.privacy.commands import privacy
 
     main.add_command(privacy)
+    from laborsign.parties.commands import admin, apikey, org
+
+    main.add_command(admin)
+    main.add_command(org)
+    main.add_command(apikey)
 
 
 _register()
