@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import parse_qsl
 
-from laborsign.notify.sms_aliyun import HttpSmsSender, rpc_signature, string_to_sign
+from hypothesis import given
+from hypothesis import strategies as st
+
+from laborsign.notify.sms_aliyun import (
+    HttpSmsSender,
+    canonical_query,
+    rpc_signature,
+    string_to_sign,
+)
 
 # The example of the SMS "HTTP protocol and signature" documentation: SendSms with
 # AccessKeyId testId, secret testSecret; documented signature zJDF+Lrzhj/ThnlvIToysFRq6t4=.
@@ -77,3 +86,13 @@ def test_sender_builds_a_signed_send_sms_query() -> None:
     assert query["TemplateCode"] == "SMS_1"
     assert query["TemplateParam"] == '{"code": "123456", "minutes": "5"}'
     assert query["Signature"] == rpc_signature("testSecret", "GET", query)
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=20), st.text(max_size=40), max_size=6))
+def test_the_canonical_query_decodes_back_to_the_parameters(params: dict[str, str]) -> None:
+    # Whatever the characters (CJK, '+', '*', '~', '&', '='), the provider decodes exactly
+    # what was signed.
+    params.pop("Signature", None)
+    decoded = parse_qsl(canonical_query(params), keep_blank_values=True)
+    assert dict(decoded) == params
+    assert [k for k, _ in decoded] == sorted(params)
