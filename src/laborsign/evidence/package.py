@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from asn1crypto import cms, tsp
 from cryptography import x509
@@ -104,6 +104,11 @@ def _token_facts(token: bytes) -> tuple[datetime, str]:
     return info["gen_time"].native, name
 
 
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def build_package(
     *,
     contract_id: str,
@@ -164,7 +169,7 @@ def build_package(
         hashes=[(e.path, e.sha256) for e in file_entries(files)],
     )
     files[REPORT] = (renderer or shared_renderer()).render_document(
-        REPORT_TEMPLATE, data, checkpoint.created_at.replace(microsecond=0)
+        REPORT_TEMPLATE, data, _utc(checkpoint.created_at).replace(microsecond=0)
     )
     manifest = Manifest(
         contract=contract_id,

@@ -23,6 +23,7 @@ from laborsign.evidence.package_format import (
     read_zip,
     write_zip,
 )
+from laborsign.evidence.package_report import mask_id, mask_name
 from laborsign.evidence.package_sample import Sample, build_sample
 from laborsign.evidence.package_verify import Status, verify_package
 
@@ -281,3 +282,10 @@ def test_the_cli_exit_codes(sample: Sample, files: Files, tmp_path: Path) -> Non
         path.write_bytes(data)
         assert runner.invoke(main, ["evidence", "verify", str(path)]).exit_code == 2
     assert runner.invoke(main, ["evidence", "verify", str(tmp_path / "missing.zip")]).exit_code == 2
+
+
+def test_masking() -> None:
+    assert mask_name("张三") == "张*"
+    assert mask_name("欧阳娜娜") == "欧***"
+    assert mask_id("11010519491231002X") == "1101**********002X"
+    assert mask_id("12345") == "*****"
