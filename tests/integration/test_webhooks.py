@@ -21,7 +21,7 @@ from laborsign.notify import outbox
 from laborsign.notify.webhooks import DELIVERED, FAILED, PENDING
 from laborsign.settings import Settings
 
-RECEIVER = Path(__file__).with_name("test_webhooks_receiver.py")
+RECEIVER = Path(__file__).with_name("webhook_receiver.py")
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
 
 
