@@ -9,8 +9,11 @@ from laborsign import __version__
 from laborsign.bootstrap import Container
 from laborsign.errors import LaborSignError
 from laborsign.evidence import routes as evidence_routes
+from laborsign.filing import routes as filing_routes
 from laborsign.parties import routes as parties_routes
 from laborsign.pki import routes as pki_routes
+from laborsign.watch import routes as watch_routes
+from laborsign.web import pages
 
 
 def create_app(container: Container) -> FastAPI:
@@ -47,4 +50,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(pki_routes.router)
     app.include_router(evidence_routes.router)
     app.include_router(parties_routes.router)
+    app.include_router(watch_routes.router)
+    app.include_router(filing_routes.router)
+    pages.install(app, https=container.settings.base_url.startswith("https://"))
     return app

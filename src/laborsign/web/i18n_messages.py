@@ -1,0 +1,217 @@
+"""The pages' message catalogue: every text a template shows, Chinese first, then English.
+
+Keys are dotted by page. A template asks for `t("key")`; tests check that every key a
+template uses is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from laborsign.i18n import Text
+
+MESSAGES: Mapping[str, Text] = {
+    # -- layout -------------------------------------------------------------------------------
+    "site.name": Text("LaborSign 电子劳动合同", "LaborSign electronic labor contracts"),
+    "site.footer": Text(
+        "开源、可自行部署的电子劳动合同订立平台，依据《电子劳动合同订立指引》（人社厅发〔2021〕54号）。",
+        "An open-source, self-hostable platform for electronic labor contracts, following the "
+        "MOHRSS guideline on concluding electronic labor contracts (2021, No. 54).",
+    ),
+    "nav.skip": Text("跳到正文", "Skip to content"),
+    "nav.label": Text("主导航", "Main navigation"),
+    "nav.verify": Text("验证合同", "Verify a contract"),
+    "nav.login": Text("工作人员登录", "Staff login"),
+    "nav.workspace": Text("工作台", "Workspace"),
+    "nav.switch": Text("English", "中文"),
+    # -- home ---------------------------------------------------------------------------------
+    "home.title": Text("电子劳动合同订立平台", "Electronic labor contract platform"),
+    "home.lead": Text(
+        "用人单位在这里依据人社部示范文本起草劳动合同并检查是否合规，劳动者在手机上阅读、确认并签名；"
+        "每份合同都带有可信时间戳和防篡改的存证记录，任何人都可以离线验证。",
+        "Employers draft labor contracts from the ministry's model texts and check them "
+        "against labor law; workers read, confirm and sign on their phones. Every contract "
+        "carries trusted timestamps and a tamper-evident evidence record that anyone can "
+        "verify offline.",
+    ),
+    "home.verify.title": Text("验证一份合同", "Verify a contract"),
+    "home.verify.text": Text(
+        "上传合同 PDF 或证据包，查看签署人、签署时间，以及签署后是否被改动。无需账号。",
+        "Upload a contract PDF or an evidence package to see who signed, when, and whether "
+        "anything changed afterwards. No account needed.",
+    ),
+    "home.verify.action": Text("开始验证", "Start verifying"),
+    "home.worker.title": Text("劳动者", "Workers"),
+    "home.worker.text": Text(
+        "单位发起签署后，您会收到短信或电子邮件中的专属链接，打开即可阅读签约须知和合同并签名。"
+        "签署后可随时免费查看、下载和打印。",
+        "When your employer sends a contract, you receive a personal link by SMS or e-mail; "
+        "open it to read the notice and the contract and to sign. Afterwards you can view, "
+        "download and print it at any time, free of charge.",
+    ),
+    "home.staff.title": Text("用人单位与平台管理员", "Employers and administrators"),
+    "home.staff.text": Text(
+        "人事专员、签章人和平台管理员使用账号、密码和动态验证码登录。",
+        "HR staff, signers and platform administrators log in with a password and an "
+        "authenticator code.",
+    ),
+    "home.staff.action": Text("登录", "Log in"),
+    "home.facts.title": Text("平台特点", "What the platform does"),
+    "home.facts.law": Text(
+        "合同依据示范文本生成，发送前按劳动法规则检查（试用期、工时、最低工资等）。",
+        "Contracts come from the model texts and are checked against labor-law rules "
+        "(probation, working hours, minimum wage…) before they are sent.",
+    ),
+    "home.facts.signatures": Text(
+        "每位签署人使用自己的数字证书签名，并加盖 RFC 3161 可信时间戳。",
+        "Every signer signs with a certificate of their own, with an RFC 3161 trusted timestamp.",
+    ),
+    "home.facts.evidence": Text(
+        "签署过程的每一步都记入防篡改的存证日志，可导出证据包离线验证。",
+        "Every step of the signing is recorded in a tamper-evident log; evidence packages "
+        "can be verified offline.",
+    ),
+    "home.facts.free": Text(
+        "开源（Apache-2.0），所有资源由平台自身提供，不依赖外部网站。",
+        "Open source (Apache-2.0); every asset is served by the platform itself.",
+    ),
+    # -- login --------------------------------------------------------------------------------
+    "login.title": Text("工作人员登录", "Staff login"),
+    "login.intro": Text(
+        "请输入您的用户名和密码。管理员、签章人等账号随后需要输入动态验证码。",
+        "Enter your user name and password. Administrators and signers then enter an "
+        "authenticator code.",
+    ),
+    "login.username": Text("用户名", "User name"),
+    "login.password": Text("密码", "Password"),
+    "login.submit": Text("登录", "Log in"),
+    "login.first_admin": Text(
+        "首次使用？在服务器上创建第一个管理员账号：",
+        "First time? Create the first administrator on the server:",
+    ),
+    "totp.title": Text("动态验证码", "Authenticator code"),
+    "totp.intro": Text(
+        "请打开您的身份验证器应用，输入当前显示的 6 位数字。",
+        "Open your authenticator app and enter the 6-digit code it shows now.",
+    ),
+    "totp.code": Text("验证码", "Code"),
+    "totp.hint": Text(
+        "每个验证码只能使用一次，30 秒更新。", "Each code works once; it changes every 30 seconds."
+    ),
+    "totp.submit": Text("确认", "Confirm"),
+    "totp.restart": Text("重新登录", "Start again"),
+    # -- staff landing --------------------------------------------------------------------------
+    "staff.title": Text("工作台", "Workspace"),
+    "staff.welcome": Text("您好，{name}。", "Hello, {name}."),
+    "staff.password_expired": Text(
+        "您的密码已超过有效期，请尽快修改。", "Your password has expired; please change it soon."
+    ),
+    "staff.username": Text("用户名", "User name"),
+    "staff.roles": Text("角色", "Roles"),
+    "staff.organisation": Text("所属单位", "Organisation"),
+    "staff.platform": Text("平台（不属于任何用人单位）", "Platform (no employer)"),
+    "staff.next": Text("可以进行的操作", "What you can do"),
+    "staff.api_docs": Text("接口文档（API）", "API documentation"),
+    "staff.more_soon": Text(
+        "合同、劳动者和批量导入等人事页面正在建设中；目前可通过接口（API）和命令行完成。",
+        "The HR pages for contracts, workers and bulk import are being built; until then "
+        "use the API and the command line.",
+    ),
+    "staff.logout": Text("退出登录", "Log out"),
+    "role.sysadmin": Text("系统管理员", "System administrator"),
+    "role.secadmin": Text("安全管理员", "Security administrator"),
+    "role.auditadmin": Text("审计管理员", "Audit administrator"),
+    "role.authority": Text("人社部门", "Labor authority"),
+    "role.employer_admin": Text("单位管理员", "Employer administrator"),
+    "role.hr": Text("人事专员", "HR staff"),
+    "role.signer": Text("签章人", "Authorised signer"),
+    # -- verification -------------------------------------------------------------------------
+    "verify.title": Text("验证电子劳动合同", "Verify an electronic labor contract"),
+    "verify.lead": Text(
+        "上传签署完成的合同 PDF，或平台导出的证据包（.zip）。文件只用于本次验证，不会被保存。",
+        "Upload the signed contract PDF or an evidence package (.zip) exported by the "
+        "platform. The file is used for this check only and is not kept.",
+    ),
+    "verify.from_qr": Text(
+        "您通过纸质合同上的二维码进入。以下是本平台保存的、摘要为下列值的合同的验证结果：",
+        "You came from the QR code of a paper copy. This is the report on the contract this "
+        "platform keeps with the digest below:",
+    ),
+    "verify.not_found": Text(
+        "您通过纸质合同上的二维码进入，但本平台没有保存摘要为下列值的已生效合同。"
+        "请上传您持有的合同文件，验证时会与该摘要比对：",
+        "You came from the QR code of a paper copy, but this platform keeps no executed "
+        "contract with the digest below. Upload the file you hold; it will be compared "
+        "with that digest:",
+    ),
+    "verify.mismatch": Text(
+        "注意：上传的文件与二维码中的摘要不一致，它不是二维码所指的那份合同。",
+        "Note: the uploaded file does not match the digest of the QR code; it is not the "
+        "contract the code refers to.",
+    ),
+    "verify.report": Text("验证报告", "Verification report"),
+    "verify.again": Text("验证另一份文件", "Verify another file"),
+    "verify.busy": Text("正在验证，请稍候…", "Verifying, please wait…"),
+    "verify.file": Text(
+        "选择文件（PDF 或证据包 .zip）", "Choose a file (PDF or evidence package .zip)"
+    ),
+    "verify.file_hint": Text("大小不超过 {mb} MB。", "Up to {mb} MB."),
+    "verify.submit": Text("验证", "Verify"),
+    "verify.offline.title": Text("离线验证", "Verify offline"),
+    "verify.offline.text": Text(
+        "不想上传文件？可以用开源命令行工具在自己的电脑上验证，并用本平台公布的根证书核对信任。",
+        "Prefer not to upload? Verify on your own computer with the open-source command line "
+        "tool, checking trust against this platform's published root certificate.",
+    ),
+    "verify.root": Text("下载根证书", "Download the root certificate"),
+    "report.verdict": Text("验证结果：", "Result: "),
+    "report.parties": Text("合同双方", "Parties"),
+    "report.employer": Text("用人单位", "Employer"),
+    "report.worker": Text("劳动者", "Worker"),
+    "report.masked": Text(
+        "为保护个人信息，劳动者姓名仅显示姓氏。",
+        "To protect personal data, only the worker's surname is shown.",
+    ),
+    "report.problems": Text("发现的问题", "Problems found"),
+    "report.signatures": Text("签名与时间戳", "Signatures and timestamps"),
+    "report.no_signatures": Text("文件中没有签名。", "The file has no signature."),
+    "report.signer": Text("签署人", "Signed by"),
+    "report.time": Text("时间", "Time"),
+    "report.beijing": Text(
+        "（北京时间，来自可信时间戳）", " (Beijing time, from the trusted timestamp)"
+    ),
+    "report.no_time": Text("没有可信时间戳", "no trusted timestamp"),
+    "report.tsa": Text("时间戳机构", "Time-stamping authority"),
+    "report.trusted": Text("证书", "Certificate"),
+    "report.yes_trusted": Text("可信", "trusted"),
+    "report.not_trusted": Text("不可信", "not trusted"),
+    "report.unchanged": Text("签署后", "After signing"),
+    "report.yes_unchanged": Text("未被改动", "unchanged"),
+    "report.changed": Text("已被改动或无法确认", "changed, or cannot be confirmed"),
+    "report.technical": Text("技术细节", "Technical details"),
+    "report.size": Text("文件大小（字节）", "File size (bytes)"),
+    "report.contract_id": Text("合同编号：", "Contract id:"),
+    "report.checks": Text("逐项检查", "Checks, in order"),
+    "report.details": Text("详情", "Details"),
+    "report.package_contract": Text("证据包中的合同", "The contract in the package"),
+    "check.passed": Text("通过", "passed"),
+    "check.failed": Text("未通过", "failed"),
+    "check.skipped": Text("未检查", "not checked"),
+    # -- operators ----------------------------------------------------------------------------
+    "ops.title": Text("运行状态", "Operations status"),
+    "ops.lead": Text("运行模式：{mode}。", "Mode: {mode}."),
+    "ops.outbox": Text("开发发件箱（短信与电子邮件）", "Development outbox (SMS and e-mail)"),
+    "ops.outbox_hint": Text(
+        "开发模式下短信和邮件不会真正发出，而是保存在这里；生产模式下此处不显示。",
+        "In development mode SMS and e-mail are not sent but kept here; production mode "
+        "never shows this.",
+    ),
+    "ops.outbox_empty": Text("暂无消息。", "No messages yet."),
+    "ops.outbox_time": Text("时间", "Time"),
+    "ops.outbox_channel": Text("渠道", "Channel"),
+    "ops.outbox_to": Text("收件人", "To"),
+    "ops.outbox_message": Text("内容", "Message"),
+    "state.ok": Text("正常", "OK"),
+    "state.warning": Text("注意", "Attention"),
+    "state.error": Text("故障", "Failing"),
+}
