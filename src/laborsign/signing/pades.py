@@ -16,6 +16,7 @@ nothing, so the caller's document is exactly as it was (fail closed).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -133,6 +134,25 @@ def _fail_closed(action: Text) -> Iterator[None]:
         ) from exc
 
 
+# Room in a signature's CMS besides the certificates and the timestamp token: signed
+# attributes, the signature value and the SignedData structure take about one kilobyte.
+_CMS_OVERHEAD = 4096
+
+
+def _reserved(timestamper: TimeStamper, signer: Signer | None = None) -> int:
+    """Bytes to reserve for the signature's /Contents (hex, so twice the DER size).
+
+    pyHanko would otherwise estimate it by building and encoding a whole placeholder CMS
+    for every signature, which costs about as much as the signature itself. The
+    timestamper's placeholder token is fetched once and cached by pyHanko."""
+    token = asyncio.run(timestamper.async_dummy_response(MD_ALGORITHM))
+    size = len(token.dump()) + _CMS_OVERHEAD
+    if signer is not None:
+        certificates = [signer.signing_cert, *signer.cert_registry]
+        size += sum(len(c.dump()) for c in certificates if c is not None)
+    return 2 * size
+
+
 def _writer(pdf: bytes) -> IncrementalPdfFileWriter:
     try:
         return IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
@@ -244,7 +264,7 @@ def sign_as(
             stamp_style=stamp_style(appearance, moment, width, height),
         )
         out = BytesIO()
-        pdf_signer.sign_pdf(writer, output=out)
+        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=_reserved(timestamper, signer))
         return out.getvalue()
 
 
@@ -255,7 +275,11 @@ def complete(pdf: bytes, timestamper: TimeStamper, validation: ValidationContext
     with _fail_closed(action):
         out = BytesIO()
         PdfTimeStamper(timestamper, field_name=f"{TIMESTAMP_FIELD_PREFIX}-1").timestamp_pdf(
-            writer, MD_ALGORITHM, validation_context=validation, output=out
+            writer,
+            MD_ALGORITHM,
+            validation_context=validation,
+            output=out,
+            bytes_reserved=_reserved(timestamper),
         )
         return out.getvalue()
 
