@@ -23,6 +23,7 @@ from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
 if TYPE_CHECKING:
     from laborsign.contracts.minimum_wage import SqlMinimumWages
     from laborsign.evidence.service import EvidenceService
+    from laborsign.filing.service import FilingService
     from laborsign.parties.wiring import Parties
     from laborsign.identity.face import FaceVerification
     from laborsign.identity.intent import IntentService
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from laborsign.signing.keys import KeyStore
     from laborsign.signing.service import SigningService
     from laborsign.storage.ports import DocumentStore
+    from laborsign.watch.service import WatchService
 
 
 class Container:
@@ -255,6 +257,20 @@ class Container:
         from laborsign.storage.wiring import build_document_store
 
         return build_document_store(self.settings, self.privacy.keys)
+
+    @cached_property
+    def watch(self) -> WatchService:
+        """Signing deadlines, double-wage exposure, terms and probation ending."""
+        from laborsign.watch.wiring import build_watch
+
+        return build_watch(self)
+
+    @cached_property
+    def filing(self) -> FilingService:
+        """Exports to labor departments and the push client."""
+        from laborsign.filing.wiring import build_filing
+
+        return build_filing(self)
 
 
 def build(**overrides: object) -> Container:

@@ -106,6 +106,9 @@ def _register() -> None:
     main.add_command(admin)
     main.add_command(org)
     main.add_command(apikey)
+    from laborsign.filing.commands import filing
+
+    main.add_command(filing)
 
 
 _register()

@@ -153,6 +153,22 @@ class Settings(BaseSettings):
     realname_timeout_seconds: float = 10.0
     # Keep raw face images (only ever with the worker's recorded consent).
     face_store_images: bool = False
+    # Deadline and risk watch (docs/watch.md): alert HR this many days before the one-month
+    # deadline of the written contract, when a fixed term ends within these windows, and when
+    # probation ends within this many days. Alerts are e-mailed to the organisation's address
+    # (organisation id → address; "*" for every other organisation); none: API only.
+    watch_signing_days_before: list[int] = Field(default_factory=lambda: [7, 3, 1])
+    watch_expiry_windows: list[int] = Field(default_factory=lambda: [30, 60, 90])
+    watch_probation_days: Annotated[int, Field(ge=0, le=180)] = 7
+    watch_alert_emails: dict[str, str] = Field(default_factory=dict)
+    # Filing pushes to a labor department (docs/filing.md): endpoint, HMAC secret
+    # ("whsec_" + base64), retry schedule in seconds; after the last retry a delivery fails.
+    filing_push_url: str = ""
+    filing_push_secret: SecretStr | None = None
+    filing_push_retry_schedule: list[int] = Field(
+        default_factory=lambda: [60, 300, 1800, 7200, 21600]
+    )
+    filing_push_timeout_seconds: float = 10.0
 
     @field_validator("key_algorithm")
     @classmethod

@@ -24,6 +24,7 @@ from stdnum.cn import ric, uscc
 
 from laborsign.bootstrap import Container
 from laborsign.db.tenancy import Scope
+from laborsign.filing.service import ExportFormat
 from laborsign.parties.organisations import NewOrganisation
 from laborsign.parties.roles import Role
 from laborsign.parties.workers import NewWorker
@@ -126,6 +127,7 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     )
     admin_a = Scope.employer(ids["A"], ids["employer_admin_a"], [Role.EMPLOYER_ADMIN])
     ids["key_a"] = str(parties.api_keys.create(admin_a, "hr-system", ["workers:read"], NOW)["id"])
+    ids["export_a"] = container.filing.export(scope_a, ExportFormat.JSON, NOW)[0].id
     store = SessionStore(container)
     sessions = {
         name: store.open("staff", ids[name], datetime.now(UTC), pending=False)
@@ -165,12 +167,19 @@ def api_routes() -> list[APIRoute]:
 
 # Path parameters always name a row of organisation A (or of its people); roles of B or
 # without a legal basis must then get 404 from the data layer, never the row.
-PATH_TARGETS = {"org_id": "A", "user_id": "hr_a", "key_id": "key_a", "worker_id": "worker_a"}
+PATH_TARGETS = {
+    "org_id": "A",
+    "user_id": "hr_a",
+    "key_id": "key_a",
+    "worker_id": "worker_a",
+    "export_id": "export_a",
+}
 SEES = {
     "org_id": {"sysadmin", "secadmin", "employer_admin_a", "hr_a", "signer_a"},
     "user_id": {"sysadmin", "secadmin", "employer_admin_a"},
     "key_id": {"employer_admin_a"},
     "worker_id": {"employer_admin_a", "hr_a", "signer_a", "worker_a", "authority_granted"},
+    "export_id": {"employer_admin_a", "hr_a"},
 }
 
 Body = Callable[[World], object]
@@ -194,6 +203,7 @@ BODIES: dict[tuple[str, str], Body] = {
     ("PUT", "/api/v1/users/{user_id}/roles"): lambda w: {"roles": ["hr"]},
     ("POST", "/api/v1/api-keys"): lambda w: {"name": "k", "scopes": ["workers:read"]},
     ("POST", "/api/v1/workers"): lambda w: {"name": "赵六", "id_number": id_number(next(_counter))},
+    ("POST", "/api/v1/filing/exports"): lambda w: {"format": "codes"},
     ("POST", "/api/v1/authority-grants"): lambda w: {
         "worker_id": w.ids["worker_a"],
         "case_number": "案号1",

@@ -5,6 +5,7 @@ Add a line here when a domain gains a `tables.py`.
 
 from laborsign.contracts import tables as contracts_tables  # noqa: F401
 from laborsign.evidence import tables as evidence_tables  # noqa: F401
+from laborsign.filing import tables as filing_tables  # noqa: F401
 from laborsign.identity import tables as identity_tables  # noqa: F401
 from laborsign.notify import outbox_tables as notify_outbox_tables  # noqa: F401
 from laborsign.notify import tables as notify_tables  # noqa: F401

@@ -57,6 +57,8 @@ class EventType(StrEnum):
     DOCUMENT_TIMESTAMPED = "document.timestamped"
     DOWNLOADED = "contract.downloaded"
     FILED = "contract.filed"
+    # An export of personal data for a labor department (one event per export).
+    FILING_EXPORTED = "filing.exported"
     RENEWED = "contract.renewed"
     AMENDED = "contract.amended"
     TERMINATED = "contract.terminated"
