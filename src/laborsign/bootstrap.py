@@ -22,6 +22,7 @@ from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
 
 if TYPE_CHECKING:
     from laborsign.contracts.minimum_wage import SqlMinimumWages
+    from laborsign.contracts.service import ContractService
     from laborsign.evidence.service import EvidenceService
     from laborsign.filing.service import FilingService
     from laborsign.parties.wiring import Parties
@@ -152,6 +153,22 @@ class Container:
         from laborsign.contracts.minimum_wage import SqlMinimumWages
 
         return SqlMinimumWages(self.uow)
+
+    @cached_property
+    def contracts(self) -> ContractService:
+        """Drafts, sending, the worker's steps and signatures of contracts."""
+        from laborsign.contracts.render import shared_renderer
+        from laborsign.contracts.service import ContractService
+
+        return ContractService(
+            self.uow,
+            lambda: self.privacy,
+            lambda: self.document_store,
+            shared_renderer,
+            self.secret_key,
+            self.minimum_wages,
+            log=self.evidence.log,
+        )
 
     @cached_property
     def sms_sender(self) -> SmsSender:

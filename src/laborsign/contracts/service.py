@@ -1,0 +1,980 @@
+"""Use cases of the contract aggregate: drafts, sending, the worker's steps, signatures.
+
+Each use case owns its transaction: it loads the contract under the caller's access scope,
+asks the state machine (`lifecycle`) for the transition, and writes the new state, the
+evidence event and the outbox message in one commit. A refusal, bad input or a failure of
+any outside part (document store, database) leaves the contract exactly as it was.
+
+Signing happens before, in memory, in the signing service: `record_*_signature` and
+`complete` take the new document bytes and check that they extend the current revision
+(an incremental update) before anything is stored. A concurrent second change computed
+from the same revision is refused twice over: by the state machine's base-digest guard and
+by the row's version (optimistic lock).
+
+Evidence events carry pseudonyms (`evidence.events.pseudonym`) and digests only; outbox
+messages carry ids only, never personal data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from pyhanko.pdf_utils.reader import PdfFileReader
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from laborsign.contracts import lifecycle as lc
+from laborsign.contracts.earlier_contracts import SqlEarlierContracts, worker_index
+from laborsign.contracts.lifecycle import Party, SigningOrder, State
+from laborsign.contracts.model import Contract
+from laborsign.contracts.render import RenderedContract, Renderer
+from laborsign.contracts.rules import Finding, MinimumWages, RuleContext, Severity, check
+from laborsign.contracts.tables import ContractDocumentRow, ContractRow
+from laborsign.db.tenancy import Scope, ScopeKind
+from laborsign.db.uow import UnitOfWork
+from laborsign.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from laborsign.evidence.events import Event, EventType, ExtraValue, pseudonym
+from laborsign.evidence.log import EvidenceLog
+from laborsign.evidence.sequence import (
+    CERTIFICATE,
+    CONTRACT_JSON,
+    CONTRACT_PDF,
+    REVISION,
+    REVISION_BYTES,
+    append_contract_events,
+    sha256_hex,
+)
+from laborsign.i18n import Text
+from laborsign.notify import outbox
+from laborsign.parties.roles import Role
+from laborsign.parties.tables import OrganisationRow, WorkerRow
+from laborsign.privacy.cipher import Privacy, Purpose
+from laborsign.signing import pades
+from laborsign.storage.ports import DocumentStore
+
+DATA_PURPOSE = Purpose("contracts.data")
+PDF = "application/pdf"
+DRAFT_PDF = "draft.pdf"  # a draft revision: never a prefix of the final contract
+DEFAULT_SIGNING_DAYS = 7
+MAX_PAGE = 200
+# Labor-law dates (the day a rule is checked on) are dates in China.
+CHINA = ZoneInfo("Asia/Shanghai")
+
+# Who among the employer's staff may do what (laborsign.parties.roles).
+DRAFTERS = frozenset({Role.HR, Role.EMPLOYER_ADMIN})
+SIGNERS = frozenset({Role.SIGNER})
+
+UowFactory = Callable[[Scope], UnitOfWork]
+
+
+class DocumentKind(StrEnum):
+    RENDERED = "rendered"
+    WORKER_SIGNED = "worker_signed"
+    EMPLOYER_SIGNED = "employer_signed"
+    COMPLETED = "completed"
+    PAPER_COPY = "paper_copy"
+
+
+class ContractHasErrors(Conflict):
+    """Sending refused: the labor-law check found errors (listed in `findings`)."""
+
+    code = "contract-has-errors"
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        super().__init__(
+            Text(
+                f"合同有 {len(errors)} 项不符合劳动法规定，不能发送：{errors[0].message.zh}",
+                f"the contract has {len(errors)} labor-law errors and cannot be sent: "
+                f"{errors[0].message.en}",
+            ),
+            field=errors[0].field,
+        )
+        self.findings = list(findings)
+
+
+# ---- what callers get back ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ContractSummary:
+    """The non-personal facts of a contract, as lists show them."""
+
+    id: str
+    org_id: str
+    worker_id: str | None
+    number: str
+    template: str
+    state: State
+    signing_order: SigningOrder
+    position: str
+    term_type: str
+    term_start: date
+    term_end: date | None
+    revision: int
+    document_sha256: str
+    errors: int
+    warnings: tuple[str, ...]
+    acknowledged: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None
+    completed_at: datetime | None
+    expires_at: datetime | None
+    version: int
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for name in self.__slots__:
+            value = getattr(self, name)
+            out[name] = value.isoformat() if isinstance(value, date) else value
+        out["warnings"], out["acknowledged"] = list(self.warnings), list(self.acknowledged)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ContractDetail:
+    summary: ContractSummary
+    data: Contract
+
+
+@dataclass(frozen=True, slots=True)
+class DraftResult:
+    contract: ContractSummary
+    findings: list[Finding]
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentDocument:
+    """The revision to sign next: its bytes and the version to pass back when recording."""
+
+    contract: ContractSummary
+    pdf: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[ContractSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+def warning_id(finding: Finding) -> str:
+    """A stable id for one warning, as shown: rule, field and a digest of the wording, so an
+    acknowledgement lapses when the warning says something else after an edit."""
+    wording = hashlib.sha256(finding.message.zh.encode()).hexdigest()[:12]
+    return f"{finding.rule_id}:{finding.field}:{wording}"
+
+
+def _warnings(findings: Sequence[Finding]) -> frozenset[str]:
+    return frozenset(warning_id(f) for f in findings if f.severity is Severity.WARNING)
+
+
+def _errors(findings: Sequence[Finding]) -> int:
+    return sum(1 for f in findings if f.severity is Severity.ERROR)
+
+
+def _summary(row: ContractRow) -> ContractSummary:
+    return ContractSummary(
+        id=row.id,
+        org_id=row.org_id,
+        worker_id=row.worker_id,
+        number=row.number,
+        template=row.template,
+        state=State(row.state),
+        signing_order=SigningOrder(row.signing_order),
+        position=row.position,
+        term_type=row.term_type,
+        term_start=row.term_start,
+        term_end=row.term_end,
+        revision=row.revision,
+        document_sha256=row.document_sha256,
+        errors=row.errors,
+        warnings=tuple(row.warnings),
+        acknowledged=tuple(row.acknowledged),
+        created_at=_utc(row.created_at),
+        updated_at=_utc(row.updated_at),
+        sent_at=_aware(row.sent_at),
+        completed_at=_aware(row.completed_at),
+        expires_at=_aware(row.expires_at),
+        version=row.version,
+    )
+
+
+def _status(row: ContractRow) -> lc.Status:
+    signed = {Party.WORKER} if row.worker_signed_at else set()
+    if row.employer_signed_at:
+        signed.add(Party.EMPLOYER)
+    return lc.Status(
+        state=State(row.state),
+        order=SigningOrder(row.signing_order),
+        revision=row.revision,
+        document_sha256=row.document_sha256,
+        errors=row.errors,
+        warnings=frozenset(row.warnings),
+        acknowledged=frozenset(row.acknowledged),
+        intent_sha256=row.intent_sha256,
+        intent_revision=row.intent_revision,
+        signed_by=frozenset(signed),
+        expires_at=_aware(row.expires_at),
+    )
+
+
+def _write_status(row: ContractRow, status: lc.Status, at: datetime) -> None:
+    row.state = status.state.value
+    row.revision, row.document_sha256 = status.revision, status.document_sha256
+    row.errors = status.errors
+    row.warnings, row.acknowledged = sorted(status.warnings), sorted(status.acknowledged)
+    row.intent_sha256, row.intent_revision = status.intent_sha256, status.intent_revision
+    row.expires_at = status.expires_at
+    if Party.WORKER in status.signed_by and row.worker_signed_at is None:
+        row.worker_signed_at = at
+    if Party.EMPLOYER in status.signed_by and row.employer_signed_at is None:
+        row.employer_signed_at = at
+    row.updated_at = at
+
+
+def _party(scope: Scope) -> Party:
+    if scope.kind is ScopeKind.EMPLOYER:
+        return Party.EMPLOYER
+    if scope.kind is ScopeKind.WORKER:
+        return Party.WORKER
+    if scope.kind is ScopeKind.SYSTEM:
+        return Party.PLATFORM
+    raise PermissionDenied(Text("无权操作合同", "not allowed to act on contracts"))
+
+
+def _require_role(scope: Scope, roles: frozenset[Role]) -> None:
+    if scope.kind is ScopeKind.EMPLOYER and not scope.has_role(roles):
+        raise PermissionDenied(
+            Text(
+                "需要以下角色之一：" + "、".join(sorted(roles)),
+                "one of these roles is needed: " + ", ".join(sorted(roles)),
+            )
+        )
+
+
+def _revision(pdf: bytes) -> tuple[dict[str, str], dict[str, ExtraValue]]:
+    return {REVISION: sha256_hex(pdf)}, {REVISION_BYTES: len(pdf)}
+
+
+def _last_signature(pdf: bytes) -> tuple[str, bytes]:
+    """The field name and signer certificate (DER) of the document's last signature."""
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+        last = signatures[-1]
+        return str(last.field_name), bytes(last.signer_cert.dump())
+    except Exception as exc:  # any failure to read it means: not a signed PDF
+        raise InvalidInput(
+            Text("不是带签名的 PDF 文档", "not a signed PDF document"), field="pdf"
+        ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """What a use case adds to a transition: event details, an outbox message, row edits."""
+
+    artifacts: dict[str, str]
+    extra: dict[str, ExtraValue]
+    notify: str | None = None  # outbox kind
+    edit: Callable[[ContractRow], None] | None = None
+
+
+class ContractService:
+    def __init__(
+        self,
+        uow: UowFactory,
+        privacy: Callable[[], Privacy],
+        documents: Callable[[], DocumentStore],
+        renderer: Callable[[], Renderer],
+        secret: bytes,
+        minimum_wages: MinimumWages | None = None,
+        *,
+        log: EvidenceLog | None = None,
+        signing_days: int = DEFAULT_SIGNING_DAYS,
+    ) -> None:
+        # Adapters are fetched on first use: listing contracts needs no renderer.
+        self._uow = uow
+        self._privacy = privacy
+        self._documents = documents
+        self._renderer = renderer
+        self._secret = secret
+        self._minimum_wages = minimum_wages
+        self._log = log or EvidenceLog()
+        self._signing_days = signing_days
+
+    # ---- drafts ---------------------------------------------------------------------------
+
+    def create_draft(
+        self,
+        scope: Scope,
+        data: Contract,
+        *,
+        now: datetime,
+        worker_id: str | None = None,
+        signing_order: SigningOrder = SigningOrder.WORKER_FIRST,
+    ) -> DraftResult:
+        """Check, render and store a new draft. Rule errors are returned, not raised: a draft
+        may be saved with errors (it cannot be sent until they are fixed)."""
+        org_id = self._employer_scope(scope)
+        prepared = self._render(data)
+        contract_id = str(uuid.uuid4())
+        with self._uow(scope) as uow:
+            s = uow.session
+            self._check_employer(s, org_id, data)
+            self._check_worker(s, worker_id, data)
+            if s.scalar(select(ContractRow.id).where(ContractRow.number == data.number)):
+                raise Conflict(
+                    Text(f"合同编号 {data.number} 已存在", f"contract number {data.number} exists"),
+                    field="number",
+                )
+            findings = self._check_rules(s, data, now)
+            outcome = lc.create(
+                signing_order, sha256_hex(prepared), _errors(findings), _warnings(findings)
+            )
+            row = ContractRow(
+                id=contract_id,
+                org_id=org_id,
+                worker_id=worker_id,
+                state=State.DRAFT.value,
+                signing_order=signing_order.value,
+                created_by=scope.actor,
+                created_at=now,
+            )
+            self._write_data(row, data)
+            _write_status(row, outcome.status, now)
+            s.add(row)
+            self._flush(s)  # the contract row before its document row (foreign key)
+            self._put_document(s, row, prepared, DocumentKind.RENDERED, now)
+            self._event(
+                s,
+                row,
+                outcome.event,
+                self._actor(scope, row),
+                now,
+                self._draft_artifacts(data, prepared),
+                {
+                    "template": data.template.value,
+                    "signing-order": signing_order.value,
+                    "errors": _errors(findings),
+                    "warnings": len(_warnings(findings)),
+                },
+            )
+            self._flush(s)
+            uow.commit()
+            return DraftResult(_summary(row), findings)
+
+    def update_draft(
+        self,
+        scope: Scope,
+        contract_id: str,
+        data: Contract,
+        *,
+        now: datetime,
+        worker_id: str | None = None,
+        expected_version: int | None = None,
+    ) -> DraftResult:
+        """A new revision of a draft: checked, rendered and stored like the first."""
+        org_id = self._employer_scope(scope)
+        prepared = self._render(data)
+        with self._uow(scope) as uow:
+            s = uow.session
+            row = self._load(s, contract_id, expected_version)
+            self._check_employer(s, org_id, data)
+            self._check_worker(s, worker_id or row.worker_id, data)
+            clash = s.scalar(
+                select(ContractRow.id).where(
+                    ContractRow.number == data.number, ContractRow.id != row.id
+                )
+            )
+            if clash:
+                raise Conflict(
+                    Text(f"合同编号 {data.number} 已存在", f"contract number {data.number} exists"),
+                    field="number",
+                )
+            findings = self._check_rules(s, data, now)
+            command = lc.UpdateDraft(sha256_hex(prepared), _errors(findings), _warnings(findings))
+            outcome = lc.apply(_status(row), command, by=_party(scope), at=now)
+            row.worker_id = worker_id or row.worker_id
+            self._write_data(row, data)
+            _write_status(row, outcome.status, now)
+            self._put_document(s, row, prepared, DocumentKind.RENDERED, now)
+            self._event(
+                s,
+                row,
+                outcome.event,
+                self._actor(scope, row),
+                now,
+                self._draft_artifacts(data, prepared),
+                {
+                    "outcome": "revised",
+                    "revision": row.revision,
+                    "errors": _errors(findings),
+                    "warnings": len(_warnings(findings)),
+                },
+            )
+            self._flush(s)
+            uow.commit()
+            return DraftResult(_summary(row), findings)
+
+    def acknowledge_warnings(
+        self, scope: Scope, contract_id: str, warning_ids: Sequence[str], *, now: datetime
+    ) -> ContractSummary:
+        """An HR user acknowledges warnings of the current draft (recorded: who, when)."""
+        _require_role(scope, DRAFTERS)
+        ids = frozenset(warning_ids)
+
+        def edit(row: ContractRow) -> None:
+            row.acknowledged_by, row.acknowledged_at = scope.actor, now
+
+        return self._advance(
+            scope,
+            contract_id,
+            lc.AcknowledgeWarnings(ids),
+            now,
+            lambda _row: _Change(
+                {}, {"outcome": "warnings-acknowledged", "acknowledged": len(ids)}, edit=edit
+            ),
+        )
+
+    # ---- sending and ending ----------------------------------------------------------------
+
+    def send(
+        self,
+        scope: Scope,
+        contract_id: str,
+        *,
+        now: datetime,
+        deadline: datetime | None = None,
+    ) -> ContractSummary:
+        """Send to the worker: the rules run again (today's date), errors refuse with the
+        findings, every warning must have been acknowledged."""
+        _require_role(scope, DRAFTERS)
+        with self._uow(scope) as uow:
+            s = uow.session
+            row = self._load(s, contract_id)
+            if row.worker_id is None:
+                raise Conflict(
+                    Text("尚未指定劳动者，不能发送", "no worker is assigned; cannot send"),
+                    field="worker_id",
+                )
+            data = self._read_data(row)
+            findings = self._check_rules(s, data, now)
+            if _errors(findings):
+                raise ContractHasErrors(findings)
+            until = deadline or now + timedelta(days=self._signing_days)
+            command = lc.Send(0, _warnings(findings), until)
+            outcome = lc.apply(_status(row), command, by=_party(scope), at=now)
+            pdf = self._documents().get(row.org_id, row.document_sha256)
+            artifacts, extra = _revision(pdf)
+            _write_status(row, outcome.status, now)
+            row.sent_at = now
+            self._event(
+                s,
+                row,
+                outcome.event,
+                self._actor(scope, row),
+                now,
+                artifacts,
+                {**extra, "warnings": len(command.warnings)},
+            )
+            self._notify(s, row, "contract.sent", now)
+            self._flush(s)
+            uow.commit()
+            return _summary(row)
+
+    def void(self, scope: Scope, contract_id: str, *, now: datetime) -> ContractSummary:
+        _require_role(scope, DRAFTERS)
+        return self._advance(
+            scope, contract_id, lc.Void(), now, lambda _row: _Change({}, {}, "contract.voided")
+        )
+
+    def decline(self, scope: Scope, contract_id: str, *, now: datetime) -> ContractSummary:
+        return self._advance(
+            scope,
+            contract_id,
+            lc.Decline(),
+            now,
+            lambda _row: _Change({}, {}, "contract.declined"),
+        )
+
+    def expire_due(self, now: datetime) -> list[str]:
+        """Expire every contract whose signing deadline has passed; one transaction each, so
+        one contract that changed meanwhile (e.g. just signed) does not hold up the rest."""
+        open_states = sorted({t.source.value for t in _EXPIRING})
+        with self._uow(Scope.system()) as uow:
+            due = uow.session.scalars(
+                select(ContractRow.id).where(
+                    ContractRow.state.in_(open_states), ContractRow.expires_at <= now
+                )
+            ).all()
+        expired = []
+        for contract_id in due:
+            try:
+                self._advance(
+                    Scope.system(),
+                    contract_id,
+                    lc.Expire(),
+                    now,
+                    lambda _row: _Change({}, {}, "contract.expired"),
+                )
+            except (lc.TransitionRefused, Conflict):
+                continue  # both signed meanwhile, or changed concurrently: not expired
+            expired.append(contract_id)
+        return expired
+
+    # ---- the worker's steps -----------------------------------------------------------------
+
+    def acknowledge_notice(
+        self, scope: Scope, contract_id: str, *, notice_sha256: str, now: datetime
+    ) -> ContractSummary:
+        """The worker read and acknowledged the pre-signing notice (guideline Art. 6)."""
+        return self._advance(
+            scope,
+            contract_id,
+            lc.AcknowledgeNotice(),
+            now,
+            lambda _row: _Change({"notice.txt": notice_sha256}, {"outcome": "acknowledged"}),
+        )
+
+    def record_identity_verified(
+        self,
+        scope: Scope,
+        contract_id: str,
+        *,
+        method: str,
+        authoritative: bool,
+        now: datetime,
+    ) -> ContractSummary:
+        """The identity domain verified the worker (real-name check; guideline Art. 7)."""
+        return self._advance(
+            scope,
+            contract_id,
+            lc.VerifyIdentity(),
+            now,
+            lambda _row: _Change(
+                {}, {"method": method, "authoritative": authoritative, "outcome": "passed"}
+            ),
+        )
+
+    def confirm_intent(
+        self,
+        scope: Scope,
+        contract_id: str,
+        *,
+        document_sha256: str,
+        channel: str,
+        now: datetime,
+    ) -> ContractSummary:
+        """The worker confirmed, by an OTP bound to `document_sha256`, that he will sign that
+        document. Records the OTP check and the confirmation, in this order."""
+        with self._uow(scope) as uow:
+            s = uow.session
+            row = self._load(s, contract_id)
+            command = lc.ConfirmIntent(document_sha256)
+            outcome = lc.apply(_status(row), command, by=_party(scope), at=now)
+            pdf = self._documents().get(row.org_id, row.document_sha256)
+            artifacts, extra = _revision(pdf)
+            actor = self._actor(scope, row)
+            otp = Event(
+                EventType.OTP_VERIFIED,
+                row.id,
+                actor,
+                now,
+                artifacts,
+                {**extra, "method": "otp", "channel": channel, "outcome": "passed"},
+            )
+            confirmed = Event(
+                outcome.event, row.id, actor, now, artifacts, {**extra, "outcome": "confirmed"}
+            )
+            _write_status(row, outcome.status, now)
+            self._flush(s)
+            append_contract_events(s, self._log, [otp, confirmed])
+            self._flush(s)
+            uow.commit()
+            return _summary(row)
+
+    # ---- signatures ---------------------------------------------------------------------------
+
+    def current_document(self, scope: Scope, contract_id: str) -> CurrentDocument:
+        """The revision the next signature goes on, with the version to record it against."""
+        with self._uow(scope) as uow:
+            row = self._load(uow.session, contract_id)
+            summary = _summary(row)
+        pdf = self._documents().get(summary.org_id, summary.document_sha256)
+        return CurrentDocument(summary, pdf)
+
+    def record_worker_signature(
+        self,
+        scope: Scope,
+        contract_id: str,
+        signed_pdf: bytes,
+        *,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> ContractSummary:
+        return self._record_revision(
+            scope,
+            contract_id,
+            signed_pdf,
+            lc.SignWorker,
+            DocumentKind.WORKER_SIGNED,
+            pades.Role.WORKER,
+            now,
+            expected_version,
+        )
+
+    def record_employer_signature(
+        self,
+        scope: Scope,
+        contract_id: str,
+        signed_pdf: bytes,
+        *,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> ContractSummary:
+        _require_role(scope, SIGNERS)
+        return self._record_revision(
+            scope,
+            contract_id,
+            signed_pdf,
+            lc.SignEmployer,
+            DocumentKind.EMPLOYER_SIGNED,
+            pades.Role.EMPLOYER,
+            now,
+            expected_version,
+        )
+
+    def complete(
+        self,
+        scope: Scope,
+        contract_id: str,
+        final_pdf: bytes,
+        *,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> ContractSummary:
+        """Both signed: store the document-timestamped contract; it is effective."""
+        return self._record_revision(
+            scope,
+            contract_id,
+            final_pdf,
+            lc.Complete,
+            DocumentKind.COMPLETED,
+            None,
+            now,
+            expected_version,
+        )
+
+    # ---- reading ----------------------------------------------------------------------------
+
+    def get(self, scope: Scope, contract_id: str) -> ContractDetail:
+        with self._uow(scope) as uow:
+            row = self._load(uow.session, contract_id)
+            return ContractDetail(_summary(row), self._read_data(row))
+
+    def list_contracts(
+        self,
+        scope: Scope,
+        *,
+        state: State | None = None,
+        number_prefix: str | None = None,
+        worker_id: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Contracts the scope may see, newest first; only clear columns are read."""
+        if not 1 <= limit <= MAX_PAGE or offset < 0:
+            raise InvalidInput(
+                Text(f"每页 1–{MAX_PAGE} 条", f"limit must be 1–{MAX_PAGE}, offset ≥ 0"),
+                field="limit",
+            )
+        query = select(ContractRow)
+        if state is not None:
+            query = query.where(ContractRow.state == state.value)
+        if number_prefix:
+            escaped = number_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(ContractRow.number.like(escaped + "%", escape="\\"))
+        if worker_id is not None:
+            query = query.where(ContractRow.worker_id == worker_id)
+        with self._uow(scope) as uow:
+            s = uow.session
+            total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
+            rows = s.scalars(
+                query.order_by(ContractRow.created_at.desc(), ContractRow.id)
+                .limit(limit)
+                .offset(offset)
+            ).all()
+            return Page([_summary(r) for r in rows], total, limit, offset)
+
+    # ---- internals ------------------------------------------------------------------------
+
+    def _advance(
+        self,
+        scope: Scope,
+        contract_id: str,
+        command: lc.Command,
+        now: datetime,
+        change: Callable[[ContractRow], _Change],
+    ) -> ContractSummary:
+        """One transition in one transaction: state, evidence event, outbox message."""
+        with self._uow(scope) as uow:
+            s = uow.session
+            row = self._load(s, contract_id)
+            outcome = lc.apply(_status(row), command, by=_party(scope), at=now)
+            details = change(row)
+            _write_status(row, outcome.status, now)
+            if details.edit is not None:
+                details.edit(row)
+            self._event(
+                s,
+                row,
+                outcome.event,
+                self._actor(scope, row),
+                now,
+                details.artifacts,
+                details.extra,
+            )
+            if details.notify is not None:
+                self._notify(s, row, details.notify, now)
+            self._flush(s)
+            uow.commit()
+            return _summary(row)
+
+    def _record_revision(
+        self,
+        scope: Scope,
+        contract_id: str,
+        new_pdf: bytes,
+        command_type: type[lc.SignWorker | lc.SignEmployer | lc.Complete],
+        kind: DocumentKind,
+        role: pades.Role | None,
+        now: datetime,
+        expected_version: int | None,
+    ) -> ContractSummary:
+        with self._uow(scope) as uow:
+            s = uow.session
+            row = self._load(s, contract_id, expected_version)
+            command = command_type(row.document_sha256, sha256_hex(new_pdf))
+            # The state machine first: a refused step touches neither store nor database.
+            outcome = lc.apply(_status(row), command, by=_party(scope), at=now)
+            current = self._documents().get(row.org_id, row.document_sha256)
+            if len(new_pdf) <= len(current) or not new_pdf.startswith(current):
+                raise InvalidInput(
+                    Text(
+                        "新文档不是当前版本的增量更新（签署所基于的文档不对）",
+                        "the new document is not an incremental update of the current revision",
+                    ),
+                    field="pdf",
+                )
+            artifacts, extra = _revision(new_pdf)
+            if role is not None:
+                field, certificate = _last_signature(new_pdf)
+                if field != pades.field_name(role):
+                    raise InvalidInput(
+                        Text(
+                            "最后一个签名不是该方的签名", f"the last signature is not the {role}'s"
+                        ),
+                        field="pdf",
+                    )
+                artifacts[CERTIFICATE] = sha256_hex(certificate)
+                extra.update({"method": "pades-b-lt", "field": field})
+            else:
+                artifacts = {CONTRACT_PDF: sha256_hex(new_pdf)}
+                extra = {"completion": "document-timestamp"}
+            _write_status(row, outcome.status, now)
+            if outcome.status.state is State.EFFECTIVE:
+                row.completed_at = now
+            self._put_document(s, row, new_pdf, kind, now)
+            self._event(s, row, outcome.event, self._actor(scope, row), now, artifacts, extra)
+            if outcome.status.state is State.EFFECTIVE:
+                self._notify(s, row, "contract.effective", now)
+            elif outcome.status.both_signed:
+                self._notify(s, row, "contract.signed", now)
+            else:
+                self._notify(s, row, "contract.awaiting-signature", now)
+            self._flush(s)
+            uow.commit()
+            return _summary(row)
+
+    def _load(
+        self, session: Session, contract_id: str, expected_version: int | None = None
+    ) -> ContractRow:
+        row = session.get(ContractRow, contract_id)
+        if row is None:
+            raise NotFound(Text("合同不存在", "no such contract"), field="contract_id")
+        if expected_version is not None and row.version != expected_version:
+            raise _concurrent()
+        return row
+
+    def _flush(self, session: Session) -> None:
+        try:
+            session.flush()
+        except StaleDataError as exc:
+            raise _concurrent() from exc
+        except IntegrityError as exc:
+            raise Conflict(
+                Text("与已有数据冲突（合同编号重复？）", "conflicts with existing data"),
+            ) from exc
+
+    def _employer_scope(self, scope: Scope) -> str:
+        if scope.kind is not ScopeKind.EMPLOYER or scope.org_id is None:
+            raise PermissionDenied(
+                Text("只有用人单位可以起草合同", "only employers draft contracts")
+            )
+        _require_role(scope, DRAFTERS)
+        return scope.org_id
+
+    def _check_employer(self, session: Session, org_id: str, data: Contract) -> None:
+        org = session.get(OrganisationRow, org_id)
+        if org is None:
+            raise NotFound(Text("用人单位不存在", "no such organisation"))
+        if org.credit_code != data.employer.credit_code:
+            raise InvalidInput(
+                Text(
+                    "合同甲方的统一社会信用代码与本单位不一致",
+                    "the employer's credit code in the contract is not this organisation's",
+                ),
+                field="employer.credit_code",
+            )
+
+    def _check_worker(self, session: Session, worker_id: str | None, data: Contract) -> None:
+        if worker_id is None:
+            return
+        worker = session.get(WorkerRow, worker_id)
+        if worker is None:
+            raise NotFound(Text("劳动者不存在", "no such worker"), field="worker_id")
+        if worker.id_number_index != worker_index(self._privacy(), data.worker.id_number):
+            raise InvalidInput(
+                Text(
+                    "合同乙方的证件号码与所选劳动者不一致",
+                    "the worker's ID number in the contract is not the chosen worker's",
+                ),
+                field="worker.id_number",
+            )
+
+    def _check_rules(self, session: Session, data: Contract, now: datetime) -> list[Finding]:
+        context = RuleContext(
+            today=now.astimezone(CHINA).date(),
+            minimum_wages=self._minimum_wages,
+            earlier_contracts=SqlEarlierContracts(session, self._privacy()),
+        )
+        return check(data, context)
+
+    def _render(self, data: Contract) -> bytes:
+        """The draft's PDF with both parties' empty signature fields: the document the
+        worker reads, confirms and signs (every later revision extends it)."""
+        rendered: RenderedContract = self._renderer().render(data)
+        return pades.prepare_fields(rendered.pdf, rendered.boxes)
+
+    def _write_data(self, row: ContractRow, data: Contract) -> None:
+        row.template, row.number = data.template.value, data.number
+        row.data = self._privacy().encrypt(data.model_dump_json(), DATA_PURPOSE, context=row.id)
+        row.employer_credit_code = data.employer.credit_code
+        row.worker_index = worker_index(self._privacy(), data.worker.id_number)
+        row.position = data.job.position
+        row.term_type = data.term.type.value
+        row.term_start, row.term_end = data.term.start_date, data.term.end_date
+        row.probation_end = data.term.probation_end
+
+    def _read_data(self, row: ContractRow) -> Contract:
+        plain = self._privacy().decrypt(row.data, DATA_PURPOSE, context=row.id)
+        return Contract.model_validate_json(plain)
+
+    def _draft_artifacts(self, data: Contract, pdf: bytes) -> dict[str, str]:
+        canonical = json.dumps(
+            data.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+        return {DRAFT_PDF: sha256_hex(pdf), CONTRACT_JSON: sha256_hex(canonical.encode())}
+
+    def _put_document(
+        self, session: Session, row: ContractRow, pdf: bytes, kind: DocumentKind, now: datetime
+    ) -> None:
+        ref = self._documents().put(row.org_id, pdf, PDF)
+        session.add(
+            ContractDocumentRow(
+                id=str(uuid.uuid4()),
+                contract_id=row.id,
+                org_id=row.org_id,
+                worker_id=row.worker_id,
+                revision=row.revision,
+                kind=kind.value,
+                sha256=ref.sha256,
+                size=ref.size,
+                created_at=now,
+            )
+        )
+
+    def _actor(self, scope: Scope, row: ContractRow) -> str:
+        """The pseudonym of whoever acts: a staff account, the worker, or the platform."""
+        if scope.kind is ScopeKind.WORKER and row.worker_id is not None:
+            return pseudonym(self._secret, "worker", row.worker_id)
+        if scope.kind is ScopeKind.EMPLOYER:
+            return pseudonym(self._secret, "staff", scope.actor)
+        return "platform"
+
+    def _event(
+        self,
+        session: Session,
+        row: ContractRow,
+        event_type: EventType,
+        actor: str,
+        at: datetime,
+        artifacts: dict[str, str],
+        extra: dict[str, ExtraValue],
+    ) -> None:
+        event = Event(event_type, row.id, actor, at, artifacts, extra)
+        # The contract row first, so that a concurrent change surfaces as a Conflict here
+        # rather than from the autoflush of the log's own statements.
+        self._flush(session)
+        append_contract_events(session, self._log, [event])
+
+    def _notify(self, session: Session, row: ContractRow, kind: str, now: datetime) -> None:
+        """A domain message for the notification handlers (ids only, no personal data)."""
+        outbox.add(
+            session,
+            kind,
+            {
+                "contract": row.id,
+                "org": row.org_id,
+                "worker": row.worker_id,
+                "state": row.state,
+                "revision": row.revision,
+            },
+            key=f"{kind}:{row.id}:{row.revision}",
+            now=now,
+        )
+
+
+_EXPIRING = [
+    t for order in SigningOrder for t in lc.transitions(order) if t.action is lc.Action.EXPIRE
+]
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time the platform stores is UTC."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    return None if at is None else _utc(at)
+
+
+def _concurrent() -> Conflict:
+    return Conflict(
+        Text(
+            "合同已被他人同时修改，请刷新后重试",
+            "the contract was changed concurrently; reload and try again",
+        )
+    )
