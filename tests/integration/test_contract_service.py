@@ -18,6 +18,7 @@ from sqlalchemy import select
 from tests.conftest import _reset_postgres
 
 from laborsign.bootstrap import Container
+from laborsign.contracts.earlier_contracts import SqlEarlierContracts
 from laborsign.contracts.examples import example_contract
 from laborsign.contracts.lifecycle import SigningOrder, State, TransitionRefused, WrongParty
 from laborsign.contracts.model import Contract
@@ -348,6 +349,40 @@ def test_a_signature_not_made_on_the_current_revision_is_refused(platform: Platf
         p.service.record_employer_signature(p.hr, cid, wrong, now=p.now())
     assert p.service.get(p.worker, cid).summary.state is State.INTENT_CONFIRMED
     assert documents_of(p, cid) == [(1, "rendered")]
+
+
+def test_an_effective_contract_counts_as_an_earlier_contract_for_the_rules(
+    platform: Platform,
+) -> None:
+    p = platform
+    cid = prepared(p)
+    worker_signed(p, cid)
+    employer_signed(p, cid)
+    both = p.service.current_document(Scope.system(), cid)
+    p.service.complete(Scope.system(), cid, p.container.signing.complete(both.pdf), now=p.now())
+    concluded = p.service.get(p.hr, cid).summary.number
+    unsent = p.service.create_draft(p.hr, contract(), now=p.now()).contract.number
+
+    with p.container.uow(p.hr) as uow:
+        earlier = SqlEarlierContracts(uow.session, p.container.privacy).between(
+            EXAMPLE.employer.credit_code, WORKER.id_number.lower()
+        )
+    numbers = [c.number for c in earlier]
+    assert concluded in numbers and unsent not in numbers
+
+    # A later contract with a probation: only one probation per employer and worker.
+    start = EXAMPLE.term.start_date.replace(year=EXAMPLE.term.start_date.year + 3)
+    renewal = contract(
+        term={
+            **EXAMPLE.term.model_dump(),
+            "start_date": start,
+            "end_date": start.replace(year=start.year + 3) - timedelta(days=1),
+            "probation_end": start + timedelta(days=59),
+        }
+    )
+    draft = p.service.create_draft(p.hr, renewal, now=p.now(), worker_id=p.worker_id)
+    one_probation = [f for f in draft.findings if f.rule_id == "LCL-19-2"]
+    assert one_probation and concluded in one_probation[0].message.en
 
 
 # ---- failures and races ----------------------------------------------------------------------
