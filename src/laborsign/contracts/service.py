@@ -17,17 +17,13 @@ messages carry ids only, never personal data.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -37,8 +33,24 @@ from laborsign.contracts import lifecycle as lc
 from laborsign.contracts.earlier_contracts import SqlEarlierContracts, worker_index
 from laborsign.contracts.lifecycle import Party, SigningOrder, State
 from laborsign.contracts.model import Contract
+from laborsign.contracts.records import (
+    ContractDetail,
+    ContractHasErrors,
+    ContractSummary,
+    CurrentDocument,
+    DocumentKind,
+    DraftResult,
+    Page,
+    error_count,
+    last_signature,
+    revision_artifacts,
+    status_of,
+    summary_of,
+    warning_ids,
+    write_status,
+)
 from laborsign.contracts.render import RenderedContract, Renderer
-from laborsign.contracts.rules import Finding, MinimumWages, RuleContext, Severity, check
+from laborsign.contracts.rules import Finding, MinimumWages, RuleContext, check
 from laborsign.contracts.tables import ContractDocumentRow, ContractRow
 from laborsign.db.tenancy import Scope, ScopeKind
 from laborsign.db.uow import UnitOfWork
@@ -49,8 +61,6 @@ from laborsign.evidence.sequence import (
     CERTIFICATE,
     CONTRACT_JSON,
     CONTRACT_PDF,
-    REVISION,
-    REVISION_BYTES,
     append_contract_events,
     sha256_hex,
 )
@@ -77,174 +87,6 @@ SIGNERS = frozenset({Role.SIGNER})
 UowFactory = Callable[[Scope], UnitOfWork]
 
 
-class DocumentKind(StrEnum):
-    RENDERED = "rendered"
-    WORKER_SIGNED = "worker_signed"
-    EMPLOYER_SIGNED = "employer_signed"
-    COMPLETED = "completed"
-    PAPER_COPY = "paper_copy"
-
-
-class ContractHasErrors(Conflict):
-    """Sending refused: the labor-law check found errors (listed in `findings`)."""
-
-    code = "contract-has-errors"
-
-    def __init__(self, findings: Sequence[Finding]) -> None:
-        errors = [f for f in findings if f.severity is Severity.ERROR]
-        super().__init__(
-            Text(
-                f"合同有 {len(errors)} 项不符合劳动法规定，不能发送：{errors[0].message.zh}",
-                f"the contract has {len(errors)} labor-law errors and cannot be sent: "
-                f"{errors[0].message.en}",
-            ),
-            field=errors[0].field,
-        )
-        self.findings = list(findings)
-
-
-# ---- what callers get back ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ContractSummary:
-    """The non-personal facts of a contract, as lists show them."""
-
-    id: str
-    org_id: str
-    worker_id: str | None
-    number: str
-    template: str
-    state: State
-    signing_order: SigningOrder
-    position: str
-    term_type: str
-    term_start: date
-    term_end: date | None
-    revision: int
-    document_sha256: str
-    errors: int
-    warnings: tuple[str, ...]
-    acknowledged: tuple[str, ...]
-    created_at: datetime
-    updated_at: datetime
-    sent_at: datetime | None
-    completed_at: datetime | None
-    expires_at: datetime | None
-    version: int
-
-    def to_json(self) -> dict[str, object]:
-        out: dict[str, object] = {}
-        for name in self.__slots__:
-            value = getattr(self, name)
-            out[name] = value.isoformat() if isinstance(value, date) else value
-        out["warnings"], out["acknowledged"] = list(self.warnings), list(self.acknowledged)
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class ContractDetail:
-    summary: ContractSummary
-    data: Contract
-
-
-@dataclass(frozen=True, slots=True)
-class DraftResult:
-    contract: ContractSummary
-    findings: list[Finding]
-
-
-@dataclass(frozen=True, slots=True)
-class CurrentDocument:
-    """The revision to sign next: its bytes and the version to pass back when recording."""
-
-    contract: ContractSummary
-    pdf: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    items: list[ContractSummary]
-    total: int
-    limit: int
-    offset: int
-
-
-def warning_id(finding: Finding) -> str:
-    """A stable id for one warning, as shown: rule, field and a digest of the wording, so an
-    acknowledgement lapses when the warning says something else after an edit."""
-    wording = hashlib.sha256(finding.message.zh.encode()).hexdigest()[:12]
-    return f"{finding.rule_id}:{finding.field}:{wording}"
-
-
-def _warnings(findings: Sequence[Finding]) -> frozenset[str]:
-    return frozenset(warning_id(f) for f in findings if f.severity is Severity.WARNING)
-
-
-def _errors(findings: Sequence[Finding]) -> int:
-    return sum(1 for f in findings if f.severity is Severity.ERROR)
-
-
-def _summary(row: ContractRow) -> ContractSummary:
-    return ContractSummary(
-        id=row.id,
-        org_id=row.org_id,
-        worker_id=row.worker_id,
-        number=row.number,
-        template=row.template,
-        state=State(row.state),
-        signing_order=SigningOrder(row.signing_order),
-        position=row.position,
-        term_type=row.term_type,
-        term_start=row.term_start,
-        term_end=row.term_end,
-        revision=row.revision,
-        document_sha256=row.document_sha256,
-        errors=row.errors,
-        warnings=tuple(row.warnings),
-        acknowledged=tuple(row.acknowledged),
-        created_at=_utc(row.created_at),
-        updated_at=_utc(row.updated_at),
-        sent_at=_aware(row.sent_at),
-        completed_at=_aware(row.completed_at),
-        expires_at=_aware(row.expires_at),
-        version=row.version,
-    )
-
-
-def _status(row: ContractRow) -> lc.Status:
-    signed = {Party.WORKER} if row.worker_signed_at else set()
-    if row.employer_signed_at:
-        signed.add(Party.EMPLOYER)
-    return lc.Status(
-        state=State(row.state),
-        order=SigningOrder(row.signing_order),
-        revision=row.revision,
-        document_sha256=row.document_sha256,
-        errors=row.errors,
-        warnings=frozenset(row.warnings),
-        acknowledged=frozenset(row.acknowledged),
-        intent_sha256=row.intent_sha256,
-        intent_revision=row.intent_revision,
-        signed_by=frozenset(signed),
-        expires_at=_aware(row.expires_at),
-    )
-
-
-def _write_status(row: ContractRow, status: lc.Status, at: datetime) -> None:
-    row.state = status.state.value
-    row.revision, row.document_sha256 = status.revision, status.document_sha256
-    row.errors = status.errors
-    row.warnings, row.acknowledged = sorted(status.warnings), sorted(status.acknowledged)
-    row.intent_sha256, row.intent_revision = status.intent_sha256, status.intent_revision
-    row.expires_at = status.expires_at
-    if Party.WORKER in status.signed_by and row.worker_signed_at is None:
-        row.worker_signed_at = at
-    if Party.EMPLOYER in status.signed_by and row.employer_signed_at is None:
-        row.employer_signed_at = at
-    row.updated_at = at
-
-
 def _party(scope: Scope) -> Party:
     if scope.kind is ScopeKind.EMPLOYER:
         return Party.EMPLOYER
@@ -263,22 +105,6 @@ def _require_role(scope: Scope, roles: frozenset[Role]) -> None:
                 "one of these roles is needed: " + ", ".join(sorted(roles)),
             )
         )
-
-
-def _revision(pdf: bytes) -> tuple[dict[str, str], dict[str, ExtraValue]]:
-    return {REVISION: sha256_hex(pdf)}, {REVISION_BYTES: len(pdf)}
-
-
-def _last_signature(pdf: bytes) -> tuple[str, bytes]:
-    """The field name and signer certificate (DER) of the document's last signature."""
-    try:
-        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
-        last = signatures[-1]
-        return str(last.field_name), bytes(last.signer_cert.dump())
-    except Exception as exc:  # any failure to read it means: not a signed PDF
-        raise InvalidInput(
-            Text("不是带签名的 PDF 文档", "not a signed PDF document"), field="pdf"
-        ) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +167,7 @@ class ContractService:
                 )
             findings = self._check_rules(s, data, now)
             outcome = lc.create(
-                signing_order, sha256_hex(prepared), _errors(findings), _warnings(findings)
+                signing_order, sha256_hex(prepared), error_count(findings), warning_ids(findings)
             )
             row = ContractRow(
                 id=contract_id,
@@ -353,7 +179,7 @@ class ContractService:
                 created_at=now,
             )
             self._write_data(row, data)
-            _write_status(row, outcome.status, now)
+            write_status(row, outcome.status, now)
             s.add(row)
             self._flush(s)  # the contract row before its document row (foreign key)
             self._put_document(s, row, prepared, DocumentKind.RENDERED, now)
@@ -367,13 +193,13 @@ class ContractService:
                 {
                     "template": data.template.value,
                     "signing-order": signing_order.value,
-                    "errors": _errors(findings),
-                    "warnings": len(_warnings(findings)),
+                    "errors": error_count(findings),
+                    "warnings": len(warning_ids(findings)),
                 },
             )
             self._flush(s)
             uow.commit()
-            return DraftResult(_summary(row), findings)
+            return DraftResult(summary_of(row), findings)
 
     def update_draft(
         self,
@@ -404,11 +230,13 @@ class ContractService:
                     field="number",
                 )
             findings = self._check_rules(s, data, now)
-            command = lc.UpdateDraft(sha256_hex(prepared), _errors(findings), _warnings(findings))
-            outcome = lc.apply(_status(row), command, by=_party(scope), at=now)
+            command = lc.UpdateDraft(
+                sha256_hex(prepared), error_count(findings), warning_ids(findings)
+            )
+            outcome = lc.apply(status_of(row), command, by=_party(scope), at=now)
             row.worker_id = worker_id or row.worker_id
             self._write_data(row, data)
-            _write_status(row, outcome.status, now)
+            write_status(row, outcome.status, now)
             self._put_document(s, row, prepared, DocumentKind.RENDERED, now)
             self._event(
                 s,
@@ -420,13 +248,13 @@ class ContractService:
                 {
                     "outcome": "revised",
                     "revision": row.revision,
-                    "errors": _errors(findings),
-                    "warnings": len(_warnings(findings)),
+                    "errors": error_count(findings),
+                    "warnings": len(warning_ids(findings)),
                 },
             )
             self._flush(s)
             uow.commit()
-            return DraftResult(_summary(row), findings)
+            return DraftResult(summary_of(row), findings)
 
     def acknowledge_warnings(
         self, scope: Scope, contract_id: str, warning_ids: Sequence[str], *, now: datetime
@@ -471,14 +299,14 @@ class ContractService:
                 )
             data = self._read_data(row)
             findings = self._check_rules(s, data, now)
-            if _errors(findings):
+            if error_count(findings):
                 raise ContractHasErrors(findings)
             until = deadline or now + timedelta(days=self._signing_days)
-            command = lc.Send(0, _warnings(findings), until)
-            outcome = lc.apply(_status(row), command, by=_party(scope), at=now)
+            command = lc.Send(0, warning_ids(findings), until)
+            outcome = lc.apply(status_of(row), command, by=_party(scope), at=now)
             pdf = self._documents().get(row.org_id, row.document_sha256)
-            artifacts, extra = _revision(pdf)
-            _write_status(row, outcome.status, now)
+            artifacts, extra = revision_artifacts(pdf)
+            write_status(row, outcome.status, now)
             row.sent_at = now
             self._event(
                 s,
@@ -492,7 +320,7 @@ class ContractService:
             self._notify(s, row, "contract.sent", now)
             self._flush(s)
             uow.commit()
-            return _summary(row)
+            return summary_of(row)
 
     def void(self, scope: Scope, contract_id: str, *, now: datetime) -> ContractSummary:
         _require_role(scope, DRAFTERS)
@@ -583,9 +411,9 @@ class ContractService:
             s = uow.session
             row = self._load(s, contract_id)
             command = lc.ConfirmIntent(document_sha256)
-            outcome = lc.apply(_status(row), command, by=_party(scope), at=now)
+            outcome = lc.apply(status_of(row), command, by=_party(scope), at=now)
             pdf = self._documents().get(row.org_id, row.document_sha256)
-            artifacts, extra = _revision(pdf)
+            artifacts, extra = revision_artifacts(pdf)
             actor = self._actor(scope, row)
             otp = Event(
                 EventType.OTP_VERIFIED,
@@ -598,12 +426,12 @@ class ContractService:
             confirmed = Event(
                 outcome.event, row.id, actor, now, artifacts, {**extra, "outcome": "confirmed"}
             )
-            _write_status(row, outcome.status, now)
+            write_status(row, outcome.status, now)
             self._flush(s)
             append_contract_events(s, self._log, [otp, confirmed])
             self._flush(s)
             uow.commit()
-            return _summary(row)
+            return summary_of(row)
 
     # ---- signatures ---------------------------------------------------------------------------
 
@@ -611,7 +439,7 @@ class ContractService:
         """The revision the next signature goes on, with the version to record it against."""
         with self._uow(scope) as uow:
             row = self._load(uow.session, contract_id)
-            summary = _summary(row)
+            summary = summary_of(row)
         pdf = self._documents().get(summary.org_id, summary.document_sha256)
         return CurrentDocument(summary, pdf)
 
@@ -682,7 +510,7 @@ class ContractService:
     def get(self, scope: Scope, contract_id: str) -> ContractDetail:
         with self._uow(scope) as uow:
             row = self._load(uow.session, contract_id)
-            return ContractDetail(_summary(row), self._read_data(row))
+            return ContractDetail(summary_of(row), self._read_data(row))
 
     def list_contracts(
         self,
@@ -716,7 +544,7 @@ class ContractService:
                 .limit(limit)
                 .offset(offset)
             ).all()
-            return Page([_summary(r) for r in rows], total, limit, offset)
+            return Page([summary_of(r) for r in rows], total, limit, offset)
 
     # ---- internals ------------------------------------------------------------------------
 
@@ -732,9 +560,9 @@ class ContractService:
         with self._uow(scope) as uow:
             s = uow.session
             row = self._load(s, contract_id)
-            outcome = lc.apply(_status(row), command, by=_party(scope), at=now)
+            outcome = lc.apply(status_of(row), command, by=_party(scope), at=now)
             details = change(row)
-            _write_status(row, outcome.status, now)
+            write_status(row, outcome.status, now)
             if details.edit is not None:
                 details.edit(row)
             self._event(
@@ -750,7 +578,7 @@ class ContractService:
                 self._notify(s, row, details.notify, now)
             self._flush(s)
             uow.commit()
-            return _summary(row)
+            return summary_of(row)
 
     def _record_revision(
         self,
@@ -768,7 +596,7 @@ class ContractService:
             row = self._load(s, contract_id, expected_version)
             command = command_type(row.document_sha256, sha256_hex(new_pdf))
             # The state machine first: a refused step touches neither store nor database.
-            outcome = lc.apply(_status(row), command, by=_party(scope), at=now)
+            outcome = lc.apply(status_of(row), command, by=_party(scope), at=now)
             current = self._documents().get(row.org_id, row.document_sha256)
             if len(new_pdf) <= len(current) or not new_pdf.startswith(current):
                 raise InvalidInput(
@@ -778,9 +606,9 @@ class ContractService:
                     ),
                     field="pdf",
                 )
-            artifacts, extra = _revision(new_pdf)
+            artifacts, extra = revision_artifacts(new_pdf)
             if role is not None:
-                field, certificate = _last_signature(new_pdf)
+                field, certificate = last_signature(new_pdf)
                 if field != pades.field_name(role):
                     raise InvalidInput(
                         Text(
@@ -793,7 +621,7 @@ class ContractService:
             else:
                 artifacts = {CONTRACT_PDF: sha256_hex(new_pdf)}
                 extra = {"completion": "document-timestamp"}
-            _write_status(row, outcome.status, now)
+            write_status(row, outcome.status, now)
             if outcome.status.state is State.EFFECTIVE:
                 row.completed_at = now
             self._put_document(s, row, new_pdf, kind, now)
@@ -806,7 +634,7 @@ class ContractService:
                 self._notify(s, row, "contract.awaiting-signature", now)
             self._flush(s)
             uow.commit()
-            return _summary(row)
+            return summary_of(row)
 
     def _load(
         self, session: Session, contract_id: str, expected_version: int | None = None
@@ -960,15 +788,6 @@ class ContractService:
 _EXPIRING = [
     t for order in SigningOrder for t in lc.transitions(order) if t.action is lc.Action.EXPIRE
 ]
-
-
-def _utc(at: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every time the platform stores is UTC."""
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
-
-
-def _aware(at: datetime | None) -> datetime | None:
-    return None if at is None else _utc(at)
 
 
 def _concurrent() -> Conflict:
