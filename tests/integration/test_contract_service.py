@@ -22,9 +22,10 @@ from laborsign.contracts.earlier_contracts import SqlEarlierContracts
 from laborsign.contracts.examples import example_contract
 from laborsign.contracts.lifecycle import SigningOrder, State, TransitionRefused, WrongParty
 from laborsign.contracts.model import Contract
+from laborsign.contracts.records import ContractHasErrors, DocumentKind
 from laborsign.contracts.render import shared_renderer
 from laborsign.contracts.rules import Severity
-from laborsign.contracts.service import ContractHasErrors, ContractService, DocumentKind
+from laborsign.contracts.service import ContractService
 from laborsign.contracts.tables import ContractDocumentRow, ContractRow
 from laborsign.db.tenancy import Scope
 from laborsign.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceUnavailable
@@ -206,7 +207,11 @@ def prepared(p: Platform, order: SigningOrder = SigningOrder.WORKER_FIRST) -> st
     )
     current = p.service.current_document(p.worker, cid)
     p.service.confirm_intent(
-        p.worker, cid, document_sha256=current.contract.document_sha256, channel="sms", now=p.now()
+        p.worker,
+        cid,
+        document_sha256=current.contract.document_sha256,
+        otp_channel="sms",
+        now=p.now(),
     )
     return cid
 

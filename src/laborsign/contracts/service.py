@@ -402,33 +402,39 @@ class ContractService:
         contract_id: str,
         *,
         document_sha256: str,
-        channel: str,
         now: datetime,
+        otp_channel: str | None = None,
     ) -> ContractSummary:
-        """The worker confirmed, by an OTP bound to `document_sha256`, that he will sign that
-        document. Records the OTP check and the confirmation, in this order."""
+        """The worker confirmed, by an OTP bound to `document_sha256`, that he signs that
+        document.
+
+        The identity domain's intent service checks the OTP and records `otp.verified`
+        itself; a caller that checked the OTP elsewhere passes `otp_channel`, and the check
+        is then recorded here, before the confirmation, in the same transaction.
+        """
         with self._uow(scope) as uow:
             s = uow.session
             row = self._load(s, contract_id)
-            command = lc.ConfirmIntent(document_sha256)
-            outcome = lc.apply(status_of(row), command, by=_party(scope), at=now)
+            outcome = lc.apply(
+                status_of(row), lc.ConfirmIntent(document_sha256), by=_party(scope), at=now
+            )
             pdf = self._documents().get(row.org_id, row.document_sha256)
             artifacts, extra = revision_artifacts(pdf)
             actor = self._actor(scope, row)
-            otp = Event(
-                EventType.OTP_VERIFIED,
-                row.id,
-                actor,
-                now,
-                artifacts,
-                {**extra, "method": "otp", "channel": channel, "outcome": "passed"},
-            )
-            confirmed = Event(
-                outcome.event, row.id, actor, now, artifacts, {**extra, "outcome": "confirmed"}
-            )
+            events = [
+                Event(
+                    outcome.event, row.id, actor, now, artifacts, {**extra, "outcome": "confirmed"}
+                )
+            ]
+            if otp_channel is not None:
+                otp = {"method": "otp", "channel": otp_channel, "outcome": "passed"}
+                events.insert(
+                    0,
+                    Event(EventType.OTP_VERIFIED, row.id, actor, now, artifacts, {**extra, **otp}),
+                )
             write_status(row, outcome.status, now)
             self._flush(s)
-            append_contract_events(s, self._log, [otp, confirmed])
+            append_contract_events(s, self._log, events)
             self._flush(s)
             uow.commit()
             return summary_of(row)
