@@ -111,7 +111,11 @@ class Employer:
         )
         current = service.current_document(me, cid)
         service.confirm_intent(
-            me, cid, document_sha256=current.contract.document_sha256, channel="sms", now=self.now()
+            me,
+            cid,
+            document_sha256=current.contract.document_sha256,
+            otp_channel="sms",
+            now=self.now(),
         )
         identity = WorkerIdentity(data.worker.name, data.worker.id_number)
         signed = signing.sign_as_worker(

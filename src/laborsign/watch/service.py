@@ -22,7 +22,7 @@ from laborsign.contracts.rules.ports import EarlierContract
 from laborsign.contracts.tables import ContractRow
 from laborsign.db.tenancy import Scope
 from laborsign.db.uow import UnitOfWork
-from laborsign.parties.tables import EmploymentRow
+from laborsign.parties.tables import EmploymentRow, WorkerRow
 from laborsign.watch.alerts import Thresholds, WatchEntry
 from laborsign.watch.deadlines import signing_risk
 from laborsign.watch.terms import ending_within, open_ended_at_renewal
@@ -89,9 +89,19 @@ class WatchService:
         today = china_date(now)
         with self._uow(scope) as uow:
             s = uow.session
+            # Columns only: loading whole worker rows would decrypt every ID number and phone.
             employments = [
-                (e.org_id, e.worker_id, e.worker.name, china_date(e.started_at))
-                for e in s.scalars(select(EmploymentRow).order_by(EmploymentRow.started_at))
+                (org_id, worker_id, name, china_date(started))
+                for org_id, worker_id, name, started in s.execute(
+                    select(
+                        EmploymentRow.org_id,
+                        EmploymentRow.worker_id,
+                        WorkerRow.name,
+                        EmploymentRow.started_at,
+                    )
+                    .join(WorkerRow, WorkerRow.id == EmploymentRow.worker_id)
+                    .order_by(EmploymentRow.started_at)
+                )
             ]
             rows: dict[tuple[str, str], list[_Row]] = {}
             for c in s.scalars(select(ContractRow).order_by(ContractRow.term_start)):
