@@ -91,6 +91,7 @@ def _register() -> None:
 
     main.add_command(maintain)
     import laborsign.signing.bench  # noqa: F401  (adds `bench sign`)
+    import laborsign.contracts.service_bench  # noqa: F401  (adds `bench contracts`)
     from laborsign.evidence.commands import evidence, witness
 
     main.add_command(witness)
