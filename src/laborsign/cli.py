@@ -90,8 +90,8 @@ def _register() -> None:
     from laborsign.signing.commands import maintain
 
     main.add_command(maintain)
+    import laborsign.contracts.service_bench  # adds `bench contracts`
     import laborsign.signing.bench  # noqa: F401  (adds `bench sign`)
-    import laborsign.contracts.service_bench  # noqa: F401  (adds `bench contracts`)
     from laborsign.evidence.commands import evidence, witness
 
     main.add_command(witness)
