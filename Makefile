@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-noto-cjk-extra fonts-hanazono poppler-utils qpdf
-TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) softhsm2 libnss3-tools openssl
+TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) softhsm2 libnss3-tools openssl chromium
 
 .PHONY: run test bench lint typecheck check system-packages test-system-packages venv dev-venv clean
 

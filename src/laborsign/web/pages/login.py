@@ -76,7 +76,9 @@ def login_submit(
             username, password, now, _source(request)
         )
     except LaborSignError as exc:
-        status = exc.http_status if isinstance(exc, PermissionDenied) else 401
+        # A refused login is an answered form, not a failed request: 200 with the message
+        # (a 4xx would also count as a failed load in the browser's console).
+        status = exc.http_status if isinstance(exc, PermissionDenied) else 200
         return _login_form(request, username=username, error=t.text(exc.message), status=status)
     sessions = sessions_of(request)
     raw = sessions.open("staff", result.user_id, now, pending=result.second_factor)
@@ -118,7 +120,7 @@ def totp_submit(
         return render(
             request,
             "totp.html",
-            status=exc.http_status if isinstance(exc, PermissionDenied) else 401,
+            status=exc.http_status if isinstance(exc, PermissionDenied) else 200,
             csrf=row.csrf_token,
             error=t.text(exc.message),
             logged_in=False,

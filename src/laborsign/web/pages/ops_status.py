@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # Certificates closer to expiry than this are shown as a warning.
 EXPIRY_WARNING = timedelta(days=60)
-BUILT_IN = "built-in (private / development trust root)"
+BUILT_IN = Text("内置（私有 / 开发用信任根）", "built-in (private / development trust root)")
+YES, NO = Text("是", "yes"), Text("否", "no")
 
 
 class State(StrEnum):
@@ -40,7 +41,7 @@ class State(StrEnum):
     ERROR = "error"
 
 
-Row = tuple[Text, str]
+Row = tuple[Text, str | Text]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,7 @@ def key_store_reading(c: Container, now: datetime) -> Reading:
     rows: list[Row] = [(Text("后端", "Backend"), backend)]
     if backend == "pkcs11":
         rows.append((Text("令牌", "Token"), c.settings.pkcs11_token_label))
-    rows.append((Text("可用", "Reachable"), "yes" if reachable else "no"))
+    rows.append((Text("可用", "Reachable"), YES if reachable else NO))
     return Reading(
         State.OK if reachable else State.ERROR,
         tuple(rows),
@@ -138,7 +139,11 @@ def key_store_reading(c: Container, now: datetime) -> Reading:
 
 def _provider(provider: str) -> Reading:
     development = provider == DEV_OUTBOX
-    mode = "development (kept in the outbox, not sent)" if development else "real"
+    mode = (
+        Text("开发（保存在发件箱，不会发出）", "development (kept in the outbox, not sent)")
+        if development
+        else Text("正式发送", "real")
+    )
     return Reading(
         State.WARNING if development else State.OK,
         ((Text("服务商", "Provider"), provider), (Text("模式", "Mode"), mode)),
@@ -196,7 +201,7 @@ def evidence_reading(c: Container, now: datetime) -> Reading:
             Text("检查点之后的条目", "Entries after the checkpoint"),
             str(size - latest.checkpoint.size),
         ),
-        (Text("检查点时间戳", "Checkpoint timestamp"), "yes" if latest.timestamp_token else "no"),
+        (Text("检查点时间戳", "Checkpoint timestamp"), YES if latest.timestamp_token else NO),
         (
             Text("见证方副署", "Witness cosignatures"),
             f"{len(cosigners)} / {configured}: {', '.join(cosigners) or '—'}",

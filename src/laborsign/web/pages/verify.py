@@ -134,13 +134,14 @@ async def verify_submit(request: Request) -> Response:
         if isinstance(expected_field, str) and SHA256.fullmatch(expected_field.lower())
         else None
     )
+    # Unusable files are answered with the form and the reason (200, like any answered form).
     if not isinstance(upload, UploadFile):
-        return _page(request, status=422, error=EMPTY, expected=expected)
+        return _page(request, error=EMPTY, expected=expected)
     data = await upload.read(MAX_UPLOAD_BYTES + 1)
     await form.close()
     try:
         report = await run_in_threadpool(_verify, container_of(request), data)
     except InvalidInput as exc:
-        return _page(request, status=422, error=exc.message, expected=expected)
+        return _page(request, error=exc.message, expected=expected)
     mismatch = expected is not None and hashlib.sha256(data).hexdigest() != expected
     return _page(request, report=report, expected=expected, mismatch=mismatch)

@@ -166,10 +166,12 @@ def _signature(s: SignatureReport) -> SignatureView:
         ("modification level", s.modification_level),
         ("long-term validation", s.ltv.value),
     ]
-    technical.extend(
-        (f"certificate {n}", f"{c.subject} · serial {c.serial} · sha256 {c.sha256}")
-        for n, c in enumerate(s.chain, start=1)
-    )
+    for n, c in enumerate(s.chain, start=1):
+        subject = c.subject
+        if s.field == WORKER_FIELD and s.signer:
+            # The worker's certificate names him; the folded details must not undo the mask.
+            subject = subject.replace(s.signer, signer)
+        technical.append((f"certificate {n}", f"{subject} · serial {c.serial} · sha256 {c.sha256}"))
     return SignatureView(
         role=role,
         signer=signer or UNKNOWN.zh,
