@@ -227,11 +227,21 @@ def employer_signs(p: Platform, cid: str) -> bytes:
 
 
 def worker_signed(p: Platform, cid: str) -> None:
-    p.service.record_worker_signature(p.worker, cid, worker_signs(p, cid), now=p.now())
+    p.service.apply_signature(
+        p.worker,
+        cid,
+        lambda pdf: p.container.signing.sign_as_worker(pdf, WORKER, SIGNATURE),
+        now=p.now(),
+    )
 
 
 def employer_signed(p: Platform, cid: str) -> None:
-    p.service.record_employer_signature(p.signer, cid, employer_signs(p, cid), now=p.now())
+    p.service.apply_signature(
+        p.signer,
+        cid,
+        lambda pdf: p.container.signing.sign_as_employer(pdf, ORGANISATION),
+        now=p.now(),
+    )
 
 
 # ---- drafts and sending ------------------------------------------------------------------
@@ -363,8 +373,7 @@ def test_an_effective_contract_counts_as_an_earlier_contract_for_the_rules(
     cid = prepared(p)
     worker_signed(p, cid)
     employer_signed(p, cid)
-    both = p.service.current_document(Scope.system(), cid)
-    p.service.complete(Scope.system(), cid, p.container.signing.complete(both.pdf), now=p.now())
+    p.service.apply_signature(Scope.system(), cid, p.container.signing.complete, now=p.now())
     concluded = p.service.get(p.hr, cid).summary.number
     unsent = p.service.create_draft(p.hr, contract(), now=p.now()).contract.number
 

@@ -449,6 +449,32 @@ class ContractService:
         pdf = self._documents().get(summary.org_id, summary.document_sha256)
         return CurrentDocument(summary, pdf)
 
+    def apply_signature(
+        self,
+        scope: Scope,
+        contract_id: str,
+        sign: Callable[[bytes], bytes],
+        *,
+        now: datetime,
+    ) -> ContractSummary:
+        """Read the current revision, sign it in memory with `sign` (an act of the signing
+        service: the worker's or the employer's signature, or the completing document
+        timestamp for the platform) and record the result against the version read.
+
+        No transaction is open while `sign` talks to the TSA; a change in between makes the
+        recording fail with a Conflict, and `sign` failing records nothing.
+        """
+        current = self.current_document(scope, contract_id)
+        signed = sign(current.pdf)
+        record = {
+            Party.WORKER: self.record_worker_signature,
+            Party.EMPLOYER: self.record_employer_signature,
+            Party.PLATFORM: self.complete,
+        }[_party(scope)]
+        return record(
+            scope, contract_id, signed, now=now, expected_version=current.contract.version
+        )
+
     def record_worker_signature(
         self,
         scope: Scope,
