@@ -158,7 +158,7 @@ class SigningService:
         self._tsa_roots = tuple(tsa_roots)
         self._clock = clock
         self._new_worker_label = new_worker_label
-        self._chain = tuple(to_asn1(c) for c in ca.chain())
+        self._chain = tuple(ca.chain())
         self._lock = threading.Lock()
         self._validation: tuple[float, ValidationContext] | None = None
         self._organisations: dict[str, tuple[x509.Certificate, KeyStoreSigner]] = {}
