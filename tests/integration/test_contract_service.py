@@ -22,6 +22,7 @@ from laborsign.contracts.earlier_contracts import SqlEarlierContracts
 from laborsign.contracts.examples import example_contract
 from laborsign.contracts.lifecycle import SigningOrder, State, TransitionRefused, WrongParty
 from laborsign.contracts.model import Contract
+from laborsign.contracts.outbox_handlers import SIGNED, completion_handler
 from laborsign.contracts.records import ContractHasErrors, DocumentKind
 from laborsign.contracts.render import shared_renderer
 from laborsign.contracts.rules import Severity
@@ -35,6 +36,7 @@ from laborsign.evidence.package_wiring import export_for
 from laborsign.evidence.tables import EvidenceLeafRow
 from laborsign.i18n import Text
 from laborsign.identity.notice import notice_sha256
+from laborsign.notify.outbox_relay import OutboxMessage, OutboxRelay
 from laborsign.notify.outbox_tables import OutboxMessageRow
 from laborsign.parties.roles import Role
 from laborsign.parties.tables import OrganisationRow
@@ -397,6 +399,32 @@ def test_an_effective_contract_counts_as_an_earlier_contract_for_the_rules(
     draft = p.service.create_draft(p.hr, renewal, now=p.now(), worker_id=p.worker_id)
     one_probation = [f for f in draft.findings if f.rule_id == "LCL-19-2"]
     assert one_probation and concluded in one_probation[0].message.en
+
+
+def test_the_relay_completes_a_contract_both_parties_signed(platform: Platform) -> None:
+    p = platform
+    cid = prepared(p)
+    worker_signed(p, cid)
+    employer_signed(p, cid)
+    with p.container.uow(Scope.system()) as uow:
+        message_id = next(
+            row.id
+            for row in uow.session.scalars(
+                select(OutboxMessageRow).where(OutboxMessageRow.kind == SIGNED)
+            )
+            if row.payload["contract"] == cid
+        )
+    relay = OutboxRelay(
+        p.container.uow, {SIGNED: completion_handler(p.service, p.container.signing.complete)}
+    )
+    assert relay.dispatch(message_id, now=p.now())
+    assert p.service.get(p.hr, cid).summary.state is State.EFFECTIVE
+    assert events_of(p, cid)[-1].type is EventType.EFFECTIVE
+    # Handled again (e.g. after a crash before the dispatched mark): nothing changes.
+    again = OutboxMessage(message_id, SIGNED, {"contract": cid}, 2, p.now())
+    with p.container.uow() as uow:
+        completion_handler(p.service, p.container.signing.complete)(uow.session, again)
+    assert [e.type for e in events_of(p, cid)].count(EventType.EFFECTIVE) == 1
 
 
 # ---- failures and races ----------------------------------------------------------------------

@@ -539,6 +539,11 @@ class ContractService:
 
     # ---- reading ----------------------------------------------------------------------------
 
+    def summary(self, scope: Scope, contract_id: str) -> ContractSummary:
+        """The contract's clear facts and state, without decrypting its data."""
+        with self._uow(scope) as uow:
+            return summary_of(self._load(uow.session, contract_id))
+
     def get(self, scope: Scope, contract_id: str) -> ContractDetail:
         with self._uow(scope) as uow:
             row = self._load(uow.session, contract_id)
