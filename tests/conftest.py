@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from laborsign.bootstrap import Container
 from laborsign.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+SOFTHSM_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so"
 POSTGRES_ADMIN_URL = os.environ.get(
     "LABORSIGN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -73,3 +76,46 @@ def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
 @pytest.fixture
 def engine(container: Container) -> Engine:
     return container.engine
+
+
+@pytest.fixture(scope="session")
+def softhsm_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """One SoftHSM2 token for the whole run (label, user PIN).
+
+    python-pkcs11 initialises the library once per process, and SoftHSM2 reads its
+    configuration then: every test must share one configuration, so one session token.
+    """
+    if shutil.which("softhsm2-util") is None or not Path(SOFTHSM_LIBRARY).exists():
+        reason = "SoftHSM2 is not installed (Debian package softhsm2)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    directory = tmp_path_factory.mktemp("softhsm")
+    (directory / "tokens").mkdir()
+    config = directory / "softhsm2.conf"
+    config.write_text(
+        f"directories.tokendir = {directory / 'tokens'}\nobjectstore.backend = file\n"
+    )
+    previous = os.environ.get("SOFTHSM2_CONF")
+    os.environ["SOFTHSM2_CONF"] = str(config)
+    label, pin = f"t{secrets.token_hex(4)}", secrets.token_hex(4)
+    subprocess.run(
+        [
+            "softhsm2-util",
+            "--init-token",
+            "--free",
+            "--label",
+            label,
+            "--so-pin",
+            secrets.token_hex(4),
+            "--pin",
+            pin,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    yield label, pin
+    if previous is None:
+        os.environ.pop("SOFTHSM2_CONF", None)
+    else:
+        os.environ["SOFTHSM2_CONF"] = previous

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import SecretStr
-from tests.unit.signing.test_keys_pkcs11 import LIBRARY, token
+from tests.conftest import SOFTHSM_LIBRARY as LIBRARY
 
 from laborsign.bootstrap import Container
 from laborsign.contracts.examples import example_contract
@@ -27,13 +27,11 @@ from laborsign.signing.service import (
 from laborsign.signing.signer import to_asn1
 from laborsign.verification import verify_pdf
 
-__all__ = ["token"]  # the SoftHSM2 token fixture, shared with the key store's unit tests
-
 
 def test_a_contract_signed_with_keys_on_a_pkcs11_token_verifies(
-    token: tuple[str, str], tmp_path: Path
+    softhsm_token: tuple[str, str], tmp_path: Path
 ) -> None:
-    label, pin = token
+    label, pin = softhsm_token
     settings = Settings(
         home=tmp_path / "home",
         database_url=f"sqlite:///{tmp_path / 'test.db'}",

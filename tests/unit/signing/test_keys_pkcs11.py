@@ -2,66 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-import shutil
-import subprocess
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding
+from tests.conftest import SOFTHSM_LIBRARY as LIBRARY
 
 from laborsign.errors import NotFound, ServiceUnavailable
 from laborsign.signing.keys import KeyStore
 
-LIBRARY = "/usr/lib/softhsm/libsofthsm2.so"
-
 
 @pytest.fixture(scope="module")
-def token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    if shutil.which("softhsm2-util") is None or not Path(LIBRARY).exists():
-        reason = "SoftHSM2 is not installed (Debian package softhsm2)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    directory = tmp_path_factory.mktemp("softhsm")
-    (directory / "tokens").mkdir()
-    config = directory / "softhsm2.conf"
-    config.write_text(
-        f"directories.tokendir = {directory / 'tokens'}\nobjectstore.backend = file\n"
-    )
-    previous = os.environ.get("SOFTHSM2_CONF")
-    os.environ["SOFTHSM2_CONF"] = str(config)
-    label, pin = f"t{secrets.token_hex(4)}", secrets.token_hex(4)
-    subprocess.run(
-        [
-            "softhsm2-util",
-            "--init-token",
-            "--free",
-            "--label",
-            label,
-            "--so-pin",
-            secrets.token_hex(4),
-            "--pin",
-            pin,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    yield label, pin
-    if previous is None:
-        os.environ.pop("SOFTHSM2_CONF", None)
-    else:
-        os.environ["SOFTHSM2_CONF"] = previous
-
-
-@pytest.fixture(scope="module")
-def store(token: tuple[str, str]) -> KeyStore:
+def store(softhsm_token: tuple[str, str]) -> KeyStore:
     from laborsign.signing.keystore_pkcs11 import Pkcs11KeyStore
 
-    return Pkcs11KeyStore(LIBRARY, *token)
+    return Pkcs11KeyStore(LIBRARY, *softhsm_token)
 
 
 def test_ecdsa_with_the_raw_mechanism(store: KeyStore) -> None:
@@ -85,8 +39,8 @@ def test_destroy_removes_the_key_from_the_token(store: KeyStore) -> None:
         store.sign("worker-1", b"x")
 
 
-def test_unknown_token_fails_closed(token: tuple[str, str]) -> None:
+def test_unknown_token_fails_closed(softhsm_token: tuple[str, str]) -> None:
     from laborsign.signing.keystore_pkcs11 import Pkcs11KeyStore
 
     with pytest.raises(ServiceUnavailable):
-        Pkcs11KeyStore(LIBRARY, "no-such-token", token[1])
+        Pkcs11KeyStore(LIBRARY, "no-such-token", softhsm_token[1])
