@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from io import BytesIO
 
 from PIL import Image, ImageDraw, UnidentifiedImageError
@@ -51,13 +52,21 @@ def _load_image(data: bytes) -> Image.Image:
         ) from exc
 
 
+@lru_cache(maxsize=32)
+def _fitted(image_png: bytes, width: int, height: int) -> Image.Image:
+    """The decoded image scaled into the box: the same seal goes into many contracts, and
+    decoding and resampling cost more than the rest of the appearance. Callers only read it."""
+    picture = _load_image(image_png)
+    picture.thumbnail((width, height), Image.Resampling.LANCZOS)
+    return picture
+
+
 def compose(appearance: Appearance, when: datetime, width: float, height: float) -> Image.Image:
     """The appearance for a box of `width` × `height` points: image above, caption below."""
     w, h = max(1, int(width * SCALE)), max(1, int(height * SCALE))
     canvas = Image.new("RGBA", (w, h), (255, 255, 255, 0))
     caption_h = int(h * 0.34)
-    picture = _load_image(appearance.image_png)
-    picture.thumbnail((w, h - caption_h), Image.Resampling.LANCZOS)
+    picture = _fitted(appearance.image_png, w, h - caption_h)
     canvas.alpha_composite(
         picture, ((w - picture.width) // 2, (h - caption_h - picture.height) // 2)
     )
