@@ -160,11 +160,7 @@ class ContractService:
             s = uow.session
             self._check_employer(s, org_id, data)
             self._check_worker(s, worker_id, data)
-            if s.scalar(select(ContractRow.id).where(ContractRow.number == data.number)):
-                raise Conflict(
-                    Text(f"合同编号 {data.number} 已存在", f"contract number {data.number} exists"),
-                    field="number",
-                )
+            self._check_number(s, data.number)
             findings = self._check_rules(s, data, now)
             outcome = lc.create(
                 signing_order, sha256_hex(prepared), error_count(findings), warning_ids(findings)
@@ -219,16 +215,7 @@ class ContractService:
             row = self._load(s, contract_id, expected_version)
             self._check_employer(s, org_id, data)
             self._check_worker(s, worker_id or row.worker_id, data)
-            clash = s.scalar(
-                select(ContractRow.id).where(
-                    ContractRow.number == data.number, ContractRow.id != row.id
-                )
-            )
-            if clash:
-                raise Conflict(
-                    Text(f"合同编号 {data.number} 已存在", f"contract number {data.number} exists"),
-                    field="number",
-                )
+            self._check_number(s, data.number, row.id)
             findings = self._check_rules(s, data, now)
             command = lc.UpdateDraft(
                 sha256_hex(prepared), error_count(findings), warning_ids(findings)
@@ -271,9 +258,7 @@ class ContractService:
             contract_id,
             lc.AcknowledgeWarnings(ids),
             now,
-            lambda _row: _Change(
-                {}, {"outcome": "warnings-acknowledged", "acknowledged": len(ids)}, edit=edit
-            ),
+            _Change({}, {"outcome": "warnings-acknowledged", "acknowledged": len(ids)}, edit=edit),
         )
 
     # ---- sending and ending ----------------------------------------------------------------
@@ -324,9 +309,7 @@ class ContractService:
 
     def void(self, scope: Scope, contract_id: str, *, now: datetime) -> ContractSummary:
         _require_role(scope, DRAFTERS)
-        return self._advance(
-            scope, contract_id, lc.Void(), now, lambda _row: _Change({}, {}, "contract.voided")
-        )
+        return self._advance(scope, contract_id, lc.Void(), now, _Change({}, {}, "contract.voided"))
 
     def decline(self, scope: Scope, contract_id: str, *, now: datetime) -> ContractSummary:
         return self._advance(
@@ -334,7 +317,7 @@ class ContractService:
             contract_id,
             lc.Decline(),
             now,
-            lambda _row: _Change({}, {}, "contract.declined"),
+            _Change({}, {}, "contract.declined"),
         )
 
     def expire_due(self, now: datetime) -> list[str]:
@@ -355,7 +338,7 @@ class ContractService:
                     contract_id,
                     lc.Expire(),
                     now,
-                    lambda _row: _Change({}, {}, "contract.expired"),
+                    _Change({}, {}, "contract.expired"),
                 )
             except (lc.TransitionRefused, Conflict):
                 continue  # both signed meanwhile, or changed concurrently: not expired
@@ -373,7 +356,7 @@ class ContractService:
             contract_id,
             lc.AcknowledgeNotice(),
             now,
-            lambda _row: _Change({"notice.txt": notice_sha256}, {"outcome": "acknowledged"}),
+            _Change({"notice.txt": notice_sha256}, {"outcome": "acknowledged"}),
         )
 
     def record_identity_verified(
@@ -391,9 +374,7 @@ class ContractService:
             contract_id,
             lc.VerifyIdentity(),
             now,
-            lambda _row: _Change(
-                {}, {"method": method, "authoritative": authoritative, "outcome": "passed"}
-            ),
+            _Change({}, {"method": method, "authoritative": authoritative, "outcome": "passed"}),
         )
 
     def confirm_intent(
@@ -591,28 +572,27 @@ class ContractService:
         contract_id: str,
         command: lc.Command,
         now: datetime,
-        change: Callable[[ContractRow], _Change],
+        change: _Change,
     ) -> ContractSummary:
         """One transition in one transaction: state, evidence event, outbox message."""
         with self._uow(scope) as uow:
             s = uow.session
             row = self._load(s, contract_id)
             outcome = lc.apply(status_of(row), command, by=_party(scope), at=now)
-            details = change(row)
             write_status(row, outcome.status, now)
-            if details.edit is not None:
-                details.edit(row)
+            if change.edit is not None:
+                change.edit(row)
             self._event(
                 s,
                 row,
                 outcome.event,
                 self._actor(scope, row),
                 now,
-                details.artifacts,
-                details.extra,
+                change.artifacts,
+                change.extra,
             )
-            if details.notify is not None:
-                self._notify(s, row, details.notify, now)
+            if change.notify is not None:
+                self._notify(s, row, change.notify, now)
             self._flush(s)
             uow.commit()
             return summary_of(row)
@@ -700,6 +680,17 @@ class ContractService:
             )
         _require_role(scope, DRAFTERS)
         return scope.org_id
+
+    def _check_number(self, session: Session, number: str, own_id: str | None = None) -> None:
+        """Contract numbers are unique per organisation (the scope sees only its own)."""
+        query = select(ContractRow.id).where(ContractRow.number == number)
+        if own_id is not None:
+            query = query.where(ContractRow.id != own_id)
+        if session.scalar(query):
+            raise Conflict(
+                Text(f"合同编号 {number} 已存在", f"contract number {number} exists"),
+                field="number",
+            )
 
     def _check_employer(self, session: Session, org_id: str, data: Contract) -> None:
         org = session.get(OrganisationRow, org_id)
