@@ -110,7 +110,10 @@ def _chain(status: Any, embedded: EmbeddedPdfSignature) -> tuple[CertificateInfo
 
 
 class _Contexts:
-    """Validation contexts for one document: DSS-only strict, and relaxed revocation."""
+    """Validation contexts for one document: DSS-only strict, and relaxed revocation.
+
+    The relaxed one is built only when a signature fails the strict pass: a valid contract
+    never needs it."""
 
     def __init__(
         self,
@@ -118,18 +121,37 @@ class _Contexts:
         roots: Sequence[asn1_x509.Certificate],
         now: datetime | None,
     ) -> None:
-        base: dict[str, Any] = {"trust_roots": list(roots), "allow_fetching": False, "moment": now}
+        self._base: dict[str, Any] = {
+            "trust_roots": list(roots),
+            "allow_fetching": False,
+            "moment": now,
+        }
+        self._dss: DocumentSecurityStore | None
         try:
-            dss = DocumentSecurityStore.read_dss(reader)
+            self._dss = DocumentSecurityStore.read_dss(reader)
         except (ValidationInfoReadingError, *_PARSE_ERRORS):
-            dss = None
-        if dss is not None:
-            self.strict = dss.as_validation_context({**base, "revocation_mode": "hard-fail"})
-            self.relaxed = dss.as_validation_context({**base, "revocation_mode": "soft-fail"})
+            self._dss = None
+        if self._dss is not None:
+            self.strict = self._dss.as_validation_context(
+                {**self._base, "revocation_mode": "hard-fail"}
+            )
         else:
             # No embedded revocation data: the strict pass can only fail, which is the point.
-            self.strict = ValidationContext(**base, crls=[], ocsps=[], revocation_mode="hard-fail")
-            self.relaxed = ValidationContext(**base, revocation_mode="soft-fail")
+            self.strict = ValidationContext(
+                **self._base, crls=[], ocsps=[], revocation_mode="hard-fail"
+            )
+        self._relaxed: ValidationContext | None = None
+
+    @property
+    def relaxed(self) -> ValidationContext:
+        if self._relaxed is None:
+            if self._dss is not None:
+                self._relaxed = self._dss.as_validation_context(
+                    {**self._base, "revocation_mode": "soft-fail"}
+                )
+            else:
+                self._relaxed = ValidationContext(**self._base, revocation_mode="soft-fail")
+        return self._relaxed
 
 
 def _validate(
