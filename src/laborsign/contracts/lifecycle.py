@@ -263,51 +263,42 @@ class WrongParty(PermissionDenied):
 
 # ---- the table ----------------------------------------------------------------------------
 
+
+# Short aliases keep each row of the table on one line.
+_S, _A, _P, _E = State, Action, Party, EventType
 _PREPARATION = (
-    (State.DRAFT, Action.UPDATE, State.DRAFT, Party.EMPLOYER, EventType.RULES_CHECKED),
-    (
-        State.DRAFT,
-        Action.ACKNOWLEDGE_WARNINGS,
-        State.DRAFT,
-        Party.EMPLOYER,
-        EventType.RULES_CHECKED,
+    Transition(_S.DRAFT, _A.UPDATE, _S.DRAFT, _P.EMPLOYER, _E.RULES_CHECKED),
+    Transition(_S.DRAFT, _A.ACKNOWLEDGE_WARNINGS, _S.DRAFT, _P.EMPLOYER, _E.RULES_CHECKED),
+    Transition(_S.DRAFT, _A.SEND, _S.SENT, _P.EMPLOYER, _E.SENT),
+    Transition(
+        _S.SENT, _A.ACKNOWLEDGE_NOTICE, _S.NOTICE_ACKNOWLEDGED, _P.WORKER, _E.NOTICE_ACKNOWLEDGED
     ),
-    (State.DRAFT, Action.SEND, State.SENT, Party.EMPLOYER, EventType.SENT),
-    (
-        State.SENT,
-        Action.ACKNOWLEDGE_NOTICE,
-        State.NOTICE_ACKNOWLEDGED,
-        Party.WORKER,
-        EventType.NOTICE_ACKNOWLEDGED,
+    Transition(
+        _S.NOTICE_ACKNOWLEDGED,
+        _A.VERIFY_IDENTITY,
+        _S.IDENTITY_VERIFIED,
+        _P.WORKER,
+        _E.IDENTITY_VERIFIED,
     ),
-    (
-        State.NOTICE_ACKNOWLEDGED,
-        Action.VERIFY_IDENTITY,
-        State.IDENTITY_VERIFIED,
-        Party.WORKER,
-        EventType.IDENTITY_VERIFIED,
-    ),
-    (
-        State.IDENTITY_VERIFIED,
-        Action.CONFIRM_INTENT,
-        State.INTENT_CONFIRMED,
-        Party.WORKER,
-        EventType.INTENT_CONFIRMED,
+    Transition(
+        _S.IDENTITY_VERIFIED, _A.CONFIRM_INTENT, _S.INTENT_CONFIRMED, _P.WORKER, _E.INTENT_CONFIRMED
     ),
 )
-_WORKER_SIGNS = (Action.SIGN_WORKER, Party.WORKER, EventType.WORKER_SIGNED, State.WORKER_SIGNED)
-_EMPLOYER_SIGNS = (
-    Action.SIGN_EMPLOYER,
-    Party.EMPLOYER,
-    EventType.EMPLOYER_SIGNED,
-    State.EMPLOYER_SIGNED,
-)
-_BEFORE_SIGNING = (
-    State.SENT,
-    State.NOTICE_ACKNOWLEDGED,
-    State.IDENTITY_VERIFIED,
-    State.INTENT_CONFIRMED,
-)
+
+
+@dataclass(frozen=True, slots=True)
+class _Signature:
+    """One party's signature: the command, who gives it, what it records, where it leads."""
+
+    action: Action
+    party: Party
+    event: EventType
+    state: State
+
+
+_WORKER_SIGNS = _Signature(_A.SIGN_WORKER, _P.WORKER, _E.WORKER_SIGNED, _S.WORKER_SIGNED)
+_EMPLOYER_SIGNS = _Signature(_A.SIGN_EMPLOYER, _P.EMPLOYER, _E.EMPLOYER_SIGNED, _S.EMPLOYER_SIGNED)
+_BEFORE_SIGNING = (_S.SENT, _S.NOTICE_ACKNOWLEDGED, _S.IDENTITY_VERIFIED, _S.INTENT_CONFIRMED)
 
 
 def _table(order: SigningOrder) -> dict[tuple[State, Action], Transition]:
@@ -316,15 +307,13 @@ def _table(order: SigningOrder) -> dict[tuple[State, Action], Transition]:
         if order is SigningOrder.WORKER_FIRST
         else (_EMPLOYER_SIGNS, _WORKER_SIGNS)
     )
-    rows = [Transition(*row) for row in _PREPARATION]
-    after_first, both_signed = first[3], second[3]
-    rows.append(Transition(State.INTENT_CONFIRMED, first[0], after_first, first[1], first[2]))
-    rows.append(Transition(after_first, second[0], both_signed, second[1], second[2]))
-    rows.append(
-        Transition(
-            both_signed, Action.COMPLETE, State.EFFECTIVE, Party.PLATFORM, EventType.EFFECTIVE
-        )
-    )
+    after_first, both_signed = first.state, second.state
+    rows = [
+        *_PREPARATION,
+        Transition(_S.INTENT_CONFIRMED, first.action, after_first, first.party, first.event),
+        Transition(after_first, second.action, both_signed, second.party, second.event),
+        Transition(both_signed, _A.COMPLETE, _S.EFFECTIVE, _P.PLATFORM, _E.EFFECTIVE),
+    ]
     # Until both have signed, the employer may void, the deadline may pass; the worker may
     # decline until he signed himself.
     open_states = (*_BEFORE_SIGNING, after_first)
