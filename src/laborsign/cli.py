@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from laborsign import __version__
-from laborsign.bootstrap import Container, build
+from laborsign.clitools import LazyGroup
 from laborsign.errors import InvalidInput, LaborSignError
 
+if TYPE_CHECKING:
+    from laborsign.bootstrap import Container
 
-class _Group(click.Group):
+
+class _Group(LazyGroup):
     """Translates the platform's errors into a message and an exit code, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -25,6 +28,8 @@ class _Group(click.Group):
 
 def container(ctx: click.Context) -> Container:
     """The container for this invocation, built once from settings."""
+    from laborsign.bootstrap import build
+
     obj = ctx.ensure_object(dict)
     if "container" not in obj:
         obj["container"] = build()
@@ -32,7 +37,7 @@ def container(ctx: click.Context) -> Container:
     return found
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, lazy={})
 @click.version_option(__version__, prog_name="laborsign")
 def main() -> None:
     """LaborSign 电子劳动合同订立平台."""
@@ -69,47 +74,49 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
         )
 
 
-def _register() -> None:
-    # Each domain contributes its command group; imported here so `main` stays the one entry.
-    from laborsign.bench import bench
-    from laborsign.contracts.commands import contract
-    from laborsign.contracts.minimum_wage_commands import minwage
-
-    main.add_command(contract)
-    main.add_command(minwage)
-    main.add_command(bench)
-    from laborsign.jobs.commands import worker
-
-    main.add_command(worker)
-    from laborsign.verification.commands import verify
-
-    main.add_command(verify)
-    from laborsign.demo import demo
-
-    main.add_command(demo)
-    from laborsign.signing.commands import maintain
-
-    main.add_command(maintain)
-    import laborsign.contracts.service_bench  # adds `bench contracts`
-    import laborsign.signing.bench  # noqa: F401  (adds `bench sign`)
-    from laborsign.evidence.commands import evidence, witness
-
-    main.add_command(witness)
-    main.add_command(evidence)
-    import laborsign.evidence.bench  # adds `bench evidence`
-    import laborsign.contracts.rules_bench  # noqa: F401  (adds `bench rules`)
-    import laborsign.privacy.bench  # adds `bench privacy`
-    from laborsign.privacy.commands import privacy
-
-    main.add_command(privacy)
-    from laborsign.parties.commands import admin, apikey, org
-
-    main.add_command(admin)
-    main.add_command(org)
-    main.add_command(apikey)
-    from laborsign.filing.commands import filing
-
-    main.add_command(filing)
-
-
-_register()
+# Every top-level command: name -> (module, attribute, one-line help). Imported on use only.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "admin": ("laborsign.parties.commands", "admin", "Platform accounts."),
+    "apikey": ("laborsign.parties.commands", "apikey", "API keys for HR-system integration."),
+    "bench": ("laborsign.bench", "bench", "Measure rendering, signing and evidence-log speed."),
+    "contract": (
+        "laborsign.contracts.commands",
+        "contract",
+        "Contract documents: examples, labor-law checks, rendering.",
+    ),
+    "demo": (
+        "laborsign.demo",
+        "demo",
+        "Sign the example contract end to end and write what a verifier needs.",
+    ),
+    "evidence": ("laborsign.evidence.commands", "evidence", "The evidence log and packages."),
+    "filing": ("laborsign.filing.commands", "filing", "Exports to labor departments (备案报送)."),
+    "maintain": (
+        "laborsign.signing.commands",
+        "maintain",
+        "Scheduled upkeep of signed contracts (run from cron or a timer).",
+    ),
+    "minwage": (
+        "laborsign.contracts.minimum_wage_commands",
+        "minwage",
+        "Minimum-wage figures (operator data from the provincial governments' notices).",
+    ),
+    "org": ("laborsign.parties.commands", "org", "Organisations (employers, dispatch agencies)."),
+    "privacy": (
+        "laborsign.privacy.commands",
+        "privacy",
+        "Personal-data keys (个人数据密钥): create, rotate, re-encrypt.",
+    ),
+    "verify": (
+        "laborsign.verification.commands",
+        "verify",
+        "Verify a signed contract PDF: exit 0 valid, 1 invalid, 2 unreadable input.",
+    ),
+    "witness": (
+        "laborsign.evidence.commands",
+        "witness",
+        "A tlog-witness: cosigns checkpoints of logs it knows, if they stay consistent.",
+    ),
+    "worker": ("laborsign.jobs.commands", "worker", "Run background jobs from the queue."),
+}
+main.lazy = COMMANDS
