@@ -43,8 +43,7 @@ class State(StrEnum):
     DECLINED = "declined"
     VOIDED = "voided"
     EXPIRED = "expired"
-    # Later steps of an effective contract; declared so that stored values stay stable,
-    # reached by no transition yet.
+    # Later steps of a concluded contract (`AFTER_SIGNING`).
     TERMINATED = "terminated"
     RENEWED = "renewed"
     AMENDED = "amended"
@@ -77,6 +76,9 @@ class Action(StrEnum):
     DECLINE = "decline"
     VOID = "void"
     EXPIRE = "expire"
+    RENEW = "renew"
+    AMEND = "amend"
+    TERMINATE = "terminate"
 
 
 def _check_digest(value: str, name: str) -> None:
@@ -184,6 +186,27 @@ class Expire:
     action = Action.EXPIRE
 
 
+@dataclass(frozen=True, slots=True)
+class Renew:
+    """A renewal (续订) was drafted from this contract; the renewal is a contract of its own."""
+
+    action = Action.RENEW
+
+
+@dataclass(frozen=True, slots=True)
+class Amend:
+    """Both parties signed an amendment agreement (变更协议) to this contract."""
+
+    action = Action.AMEND
+
+
+@dataclass(frozen=True, slots=True)
+class Terminate:
+    """The contract was ended (解除/终止); the certificate was issued."""
+
+    action = Action.TERMINATE
+
+
 Command = (
     UpdateDraft
     | AcknowledgeWarnings
@@ -197,6 +220,9 @@ Command = (
     | Decline
     | Void
     | Expire
+    | Renew
+    | Amend
+    | Terminate
 )
 
 
@@ -336,6 +362,22 @@ def _table(order: SigningOrder) -> dict[tuple[State, Action], Transition]:
 
 TRANSITIONS: dict[SigningOrder, dict[tuple[State, Action], Transition]] = {
     order: _table(order) for order in SigningOrder
+}
+
+
+# After signing: the same rows for both signing orders. A separate table, so that the signing
+# table (and `allowed`, which offers its steps) ends at `effective`.
+_CONCLUDED = (_S.EFFECTIVE, _S.AMENDED, _S.RENEWED)
+AFTER_SIGNING: dict[tuple[State, Action], Transition] = {
+    (t.source, t.action): t
+    for t in (
+        *(Transition(s, _A.RENEW, _S.RENEWED, _P.EMPLOYER, _E.RENEWED) for s in _CONCLUDED[:2]),
+        *(Transition(s, _A.AMEND, _S.AMENDED, _P.EMPLOYER, _E.AMENDED) for s in _CONCLUDED),
+        *(
+            Transition(s, _A.TERMINATE, _S.TERMINATED, _P.EMPLOYER, _E.TERMINATED)
+            for s in _CONCLUDED
+        ),
+    )
 }
 
 
@@ -479,6 +521,9 @@ _EFFECTS: dict[Action, Callable[[Status, object, datetime], Status]] = {
     Action.DECLINE: _unchanged,
     Action.VOID: _unchanged,
     Action.EXPIRE: _expire,  # type: ignore[dict-item]
+    Action.RENEW: _unchanged,
+    Action.AMEND: _unchanged,
+    Action.TERMINATE: _unchanged,
 }
 
 
@@ -503,7 +548,8 @@ def apply(status: Status, command: Command, *, by: Party, at: datetime) -> Outco
     """Apply one command; raise `TransitionRefused` or `WrongParty` and change nothing."""
     if at.tzinfo is None:
         raise InvalidInput(Text("时间必须带时区", "the time must be timezone-aware"), field="at")
-    transition = TRANSITIONS[status.order].get((status.state, command.action))
+    key = (status.state, command.action)
+    transition = TRANSITIONS[status.order].get(key) or AFTER_SIGNING.get(key)
     if transition is None:
         raise _refuse(
             f"合同处于“{STATE_NAMES[status.state].zh}”状态，不能{ACTION_NAMES[command.action].zh}",
@@ -553,6 +599,9 @@ ACTION_NAMES: dict[Action, Text] = {
     Action.DECLINE: Text("拒签", "be declined"),
     Action.VOID: Text("作废", "be voided"),
     Action.EXPIRE: Text("过期", "expire"),
+    Action.RENEW: Text("续订", "be renewed"),
+    Action.AMEND: Text("变更", "be amended"),
+    Action.TERMINATE: Text("解除或终止", "be terminated"),
 }
 
 PARTY_NAMES: dict[Party, Text] = {

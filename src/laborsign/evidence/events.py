@@ -66,6 +66,13 @@ class EventType(StrEnum):
     VOIDED = "contract.voided"
     EXPIRED = "contract.expired"
     ARCHIVED = "contract.archived"
+    # After signing (docs/lifecycle.md, docs/retention.md); each names its document by digest.
+    AMENDMENT_DRAFTED = "amendment.drafted"
+    AMENDMENT_SIGNED = "amendment.signed"
+    CERTIFICATE_DELIVERED = "termination-certificate.delivered"
+    LEGAL_HOLD_PLACED = "legal-hold.placed"
+    LEGAL_HOLD_LIFTED = "legal-hold.lifted"
+    PERSONAL_DATA_ERASED = "personal-data.erased"
 
 
 def _fail(zh: str, en: str, field_name: str) -> InvalidInput:

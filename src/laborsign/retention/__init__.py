@@ -1,0 +1,1 @@
+"""Retention of concluded contracts, legal holds and the erasure of personal data."""
