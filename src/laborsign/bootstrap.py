@@ -21,6 +21,7 @@ from laborsign.db.uow import UnitOfWork
 from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
 
 if TYPE_CHECKING:
+    from laborsign.ceremony.wiring import CeremonyServices
     from laborsign.contracts.minimum_wage import SqlMinimumWages
     from laborsign.contracts.service import ContractService
     from laborsign.evidence.service import EvidenceService
@@ -169,6 +170,14 @@ class Container:
             self.minimum_wages,
             log=self.evidence.log,
         )
+
+    @cached_property
+    def ceremony(self) -> CeremonyServices:
+        """The signing ceremony: the worker's steps, the employer's signature, completion,
+        retrieval, paper copies, authority access and reminders."""
+        from laborsign.ceremony.wiring import build_ceremony
+
+        return build_ceremony(self)
 
     @cached_property
     def sms_sender(self) -> SmsSender:

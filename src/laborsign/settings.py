@@ -145,6 +145,8 @@ class Settings(BaseSettings):
     otp_per_phone_per_day: Annotated[int, Field(ge=1)] = 10
     otp_per_ip_per_hour: Annotated[int, Field(ge=1)] = 20
     signing_authorisation_seconds: Annotated[int, Field(ge=30, le=1800)] = 300
+    # How often a party that has not signed yet is reminded (ceremony reminders job).
+    ceremony_reminder_hours: Annotated[int, Field(ge=1, le=720)] = 24
     # Real-name three-factor check: "development" (form only, not authoritative) or "http".
     realname_provider: Literal["development", "http"] = "development"
     realname_url: str = ""

@@ -311,13 +311,17 @@ class ContractService:
         _require_role(scope, DRAFTERS)
         return self._advance(scope, contract_id, lc.Void(), now, _Change({}, {}, "contract.voided"))
 
-    def decline(self, scope: Scope, contract_id: str, *, now: datetime) -> ContractSummary:
+    def decline(
+        self, scope: Scope, contract_id: str, *, now: datetime, reason: str | None = None
+    ) -> ContractSummary:
+        """The worker declines; his reason is free text, so the event keeps only its digest."""
+        artifacts = {"decline-reason.txt": sha256_hex(reason.encode())} if reason else {}
         return self._advance(
             scope,
             contract_id,
             lc.Decline(),
             now,
-            _Change({}, {}, "contract.declined"),
+            _Change(artifacts, {}, "contract.declined"),
         )
 
     def expire_due(self, now: datetime) -> list[str]:
@@ -464,7 +468,11 @@ class ContractService:
         *,
         now: datetime,
         expected_version: int | None = None,
+        authorise: Callable[[Session], None] | None = None,
     ) -> ContractSummary:
+        """`authorise` runs in the recording transaction before anything is stored (the
+        ceremony redeems the worker's single-use signing authorisation there, so that a
+        refusal or a failure later in the transaction leaves the authorisation unused)."""
         return self._record_revision(
             scope,
             contract_id,
@@ -474,6 +482,7 @@ class ContractService:
             pades.Role.WORKER,
             now,
             expected_version,
+            authorise,
         )
 
     def record_employer_signature(
@@ -607,6 +616,7 @@ class ContractService:
         role: pades.Role | None,
         now: datetime,
         expected_version: int | None,
+        authorise: Callable[[Session], None] | None = None,
     ) -> ContractSummary:
         with self._uow(scope) as uow:
             s = uow.session
@@ -614,6 +624,8 @@ class ContractService:
             command = command_type(row.document_sha256, sha256_hex(new_pdf))
             # The state machine first: a refused step touches neither store nor database.
             outcome = lc.apply(status_of(row), command, by=_party(scope), at=now)
+            if authorise is not None:
+                authorise(s)
             current = self._documents().get(row.org_id, row.document_sha256)
             if len(new_pdf) <= len(current) or not new_pdf.startswith(current):
                 raise InvalidInput(

@@ -73,6 +73,11 @@ class EventType(StrEnum):
     LEGAL_HOLD_PLACED = "legal-hold.placed"
     LEGAL_HOLD_LIFTED = "legal-hold.lifted"
     PERSONAL_DATA_ERASED = "personal-data.erased"
+    # The signing ceremony and retrieval (docs/ceremony.md).
+    VIEWED = "contract.viewed"
+    REMINDED = "contract.reminded"
+    PAPER_COPY_ISSUED = "paper_copy.issued"
+    AUTHORITY_ACCESSED = "contract.accessed_by_authority"
 
 
 def _fail(zh: str, en: str, field_name: str) -> InvalidInput:

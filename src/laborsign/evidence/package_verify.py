@@ -96,6 +96,18 @@ PHASES: dict[EventType, int] = {
     EventType.EFFECTIVE: 7,
 }
 AFTER_EFFECTIVE = 8  # every other type: downloads, filing, renewal, refreshed timestamps...
+# Steps that may happen at any point of a signing, so they take no part in the order: views
+# and reminders, an authority's access, and SMS codes (the identity check's code comes before
+# its identity.verified transition; in the employer-first order the worker's fresh code for
+# his signature comes after the employer's signature).
+FLOATING = frozenset(
+    {
+        EventType.OTP_VERIFIED,
+        EventType.VIEWED,
+        EventType.REMINDED,
+        EventType.AUTHORITY_ACCESSED,
+    }
+)
 # A completed contract has each of these exactly once.
 REQUIRED_ONCE = (
     EventType.CREATED,
@@ -391,6 +403,8 @@ def _order(state: _State) -> list[str]:
         raise _Failed("存证记录晚于检查点时间戳", "an event is later than the checkpoint timestamp")
     phase = -1
     for event in events:
+        if event.type in FLOATING:
+            continue
         current = PHASES.get(event.type, AFTER_EFFECTIVE)
         if current < phase:
             raise _Failed(

@@ -203,13 +203,20 @@ class SigningService:
         return pades.prepare_fields(pdf, boxes)
 
     def sign_as_employer(
-        self, pdf: bytes, organisation: Organisation, *, when: datetime | None = None
+        self,
+        pdf: bytes,
+        organisation: Organisation,
+        *,
+        when: datetime | None = None,
+        seal: bytes | None = None,
     ) -> bytes:
-        """The employer's signature with its organisation certificate and seal."""
+        """The employer's signature with its organisation certificate and seal (`seal`: an
+        uploaded seal image; by default the platform's generated seal)."""
         certificate, signer = self.organisation_signer(organisation)
         with _trust_core_errors():
             self._ca.check_usable(certificate, now=when or self._clock())
-        appearance = Appearance(organisation_seal(organisation.name), organisation.name, "盖章")
+        image = seal if seal is not None else organisation_seal(organisation.name)
+        appearance = Appearance(image, organisation.name, "盖章")
         return self._sign(pdf, pades.Role.EMPLOYER, signer, appearance, when)
 
     def sign_as_worker(

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from laborsign import __version__
 from laborsign.bootstrap import Container
+from laborsign.ceremony import routes as ceremony_routes
 from laborsign.errors import LaborSignError
 from laborsign.evidence import routes as evidence_routes
 from laborsign.filing import routes as filing_routes
@@ -48,6 +49,7 @@ def create_app(container: Container) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     app.include_router(pki_routes.router)
+    app.include_router(ceremony_routes.router)
     app.include_router(evidence_routes.router)
     app.include_router(parties_routes.router)
     app.include_router(watch_routes.router)
