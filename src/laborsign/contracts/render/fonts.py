@@ -12,7 +12,6 @@ Ext-A and all of Ext-B, e.g. rare characters in personal names.
 from __future__ import annotations
 
 import bisect
-import functools
 import os
 import shutil
 import struct
@@ -21,11 +20,13 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+from typing import TYPE_CHECKING
 
 from laborsign.errors import ConfigurationError
 from laborsign.i18n import Text
+
+if TYPE_CHECKING:
+    from laborsign.contracts.render.coverage_cache import CoverageCache
 
 # Family stacks: Typst tries them in order for every character. Data (names, addresses,
 # free texts) are always set in BODY so that the coverage check below is exact.
@@ -115,26 +116,60 @@ class Coverage:
         return cls(tuple(r[0] for r in merged), tuple(r[1] for r in merged))
 
 
-def stack_coverage(faces: Iterable[tuple[Path, int]]) -> Coverage:
-    """Coverage of the given (file, face index) pairs together."""
+def stack_coverage(
+    faces: Iterable[tuple[Path, int]], cache: CoverageCache | None = None
+) -> Coverage:
+    """Coverage of the given (file, face index) pairs together; per-face ranges come from
+    `cache` when it holds them for the file as it is now."""
     ranges: list[tuple[int, int]] = []
     for path, index in faces:
-        stat = path.stat()
-        ranges.extend(_face_ranges(str(path), index, stat.st_size, stat.st_mtime_ns))
+        ranges.extend(cache.ranges(path, index) if cache is not None else face_ranges(path, index))
     return Coverage.union(ranges)
 
 
-@functools.lru_cache(maxsize=32)
-def _face_ranges(path: str, index: int, _size: int, _mtime: int) -> tuple[tuple[int, int], ...]:
-    # fontTools locates the face inside a collection and hands us the raw cmap table; its
-    # own decoder would name all 65,000 glyphs of a CJK font (a quarter second per face),
-    # while the code point ranges we need are right there in the table.
-    font = TTFont(path, fontNumber=index if path.endswith((".ttc", ".otc")) else -1, lazy=True)
-    try:
-        data = font.reader["cmap"]
-    finally:
-        font.close()
-    return _cmap_ranges(data)
+def face_ranges(path: Path, index: int = 0) -> tuple[tuple[int, int], ...]:
+    """The code point ranges face `index` of a font file (or collection) maps to a glyph,
+    merged where they touch."""
+    merged = Coverage.union(_cmap_ranges(read_table(path, index, b"cmap")))
+    return tuple(zip(merged.starts, merged.ends, strict=True))
+
+
+def read_table(path: Path, index: int, tag: bytes) -> bytes:
+    """One table of one face of an OpenType file or collection, read straight from the file.
+
+    Only the headers and the table itself are read: a CJK collection is 20–30 MB, its cmap
+    a few hundred KB.
+    """
+    with path.open("rb") as file:
+        header = file.read(12)
+        if header[:4] == b"ttcf":
+            (faces,) = struct.unpack_from(">I", header, 8)
+            if not 0 <= index < faces:
+                raise _bad_font(path, f"no face {index}")
+            file.seek(12 + 4 * index)
+            (offset,) = struct.unpack(">I", file.read(4))
+            file.seek(offset)
+            header = file.read(12)
+        if len(header) < 12:
+            raise _bad_font(path, "truncated header")
+        (tables,) = struct.unpack_from(">H", header, 4)
+        directory = file.read(16 * tables)
+        for entry in struct.iter_unpack(">4sIII", directory[: 16 * tables]):
+            table_tag, _checksum, offset, length = entry
+            if table_tag == tag:
+                # Offsets count from the start of the file, also inside a collection.
+                file.seek(offset)
+                data = file.read(length)
+                if len(data) != length:
+                    raise _bad_font(path, f"truncated {tag.decode()} table")
+                return data
+    raise _bad_font(path, f"no {tag.decode()} table")
+
+
+def _bad_font(path: Path, what: str) -> ConfigurationError:
+    return ConfigurationError(
+        Text(f"字体文件 {path} 无法读取：{what}", f"font file {path}: {what}")
+    )
 
 
 def _cmap_ranges(data: bytes) -> tuple[tuple[int, int], ...]:

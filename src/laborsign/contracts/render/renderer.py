@@ -20,6 +20,7 @@ from typing import Any, Final
 import typst
 
 from laborsign.contracts.model import Contract, TemplateId
+from laborsign.contracts.render.coverage_cache import CoverageCache, default_cache_dir
 from laborsign.contracts.render.fonts import (
     BODY_FAMILIES,
     HEADING_FAMILIES,
@@ -73,8 +74,14 @@ class RenderedContract:
 class Renderer:
     """Keeps Typst warm between calls. Not thread-safe by itself; calls are serialised."""
 
-    def __init__(self, font_files: Iterable[Path] | None = None) -> None:
+    def __init__(
+        self,
+        font_files: Iterable[Path] | None = None,
+        *,
+        coverage_cache: CoverageCache | None = None,
+    ) -> None:
         files = tuple(font_files) if font_files is not None else find_font_files()
+        self._coverage_cache = coverage_cache or CoverageCache(default_cache_dir())
         self._font_dir = FontDirectory(files)
         self._fonts = typst.Fonts(
             include_system_fonts=False,
@@ -117,7 +124,7 @@ class Renderer:
                 raise RenderError(Text(f"缺少字体：{family}", f"font missing: {family}"))
             best = min(candidates, key=lambda i: abs(i.weight - weight))
             faces.append((Path(str(best.path)), best.index))
-        return stack_coverage(faces)
+        return stack_coverage(faces, self._coverage_cache)
 
     def check_glyphs(self, contract: Contract) -> None:
         """Refuse a contract with a character no font can draw, naming it and its field."""
