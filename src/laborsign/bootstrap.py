@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from laborsign.identity.sending import CodeSender
     from laborsign.identity.social_security import SocialSecurityCardLogin
     from laborsign.jobs.runner import Jobs
+    from laborsign.lifecycle.service import LifecycleService
     from laborsign.notify.outbox_relay import Handler, OutboxRelay
     from laborsign.notify.ports import EmailSender, SmsSender, WeChatSender
     from laborsign.notify.webhooks import WebhookService
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from laborsign.pki.tsa import TimeStamper
     from laborsign.pki.tsa_server import BuiltInTsa
     from laborsign.privacy.cipher import Privacy
+    from laborsign.retention.service import RetentionService
     from laborsign.signing.keys import KeyStore
     from laborsign.signing.service import SigningService
     from laborsign.storage.ports import DocumentStore
@@ -178,6 +180,37 @@ class Container:
         from laborsign.ceremony.wiring import build_ceremony
 
         return build_ceremony(self)
+
+    @cached_property
+    def lifecycle(self) -> LifecycleService:
+        """Renewal, amendment and termination of concluded contracts."""
+        from laborsign.contracts.render import shared_renderer
+        from laborsign.lifecycle.service import LifecycleService
+
+        return LifecycleService(
+            self.uow,
+            self.contracts,
+            lambda: self.privacy,
+            lambda: self.document_store,
+            shared_renderer,
+            lambda: self.signing,
+            self.secret_key,
+            self.evidence.log,
+        )
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        """Retention dates, legal holds and the erasure of personal data."""
+        from laborsign.retention.service import RetentionService
+
+        return RetentionService(
+            self.uow,
+            lambda: self.privacy,
+            lambda: self.document_store,
+            self.secret_key,
+            self.evidence.log,
+            retention_years=self.settings.retention_years,
+        )
 
     @cached_property
     def sms_sender(self) -> SmsSender:

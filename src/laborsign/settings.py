@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 10.0
     # Private and loopback webhook targets: refused in production unless set to true.
     webhook_allow_private: bool | None = None
+    # Years a contract is kept after it ends (terminated, expired, voided, declined) before
+    # its personal data may be erased; the law's two years are the floor (docs/retention.md).
+    retention_years: Annotated[int, Field(ge=2, le=100)] = 2
 
     # Personal-data keyring (field encryption, blind indexes, documents at rest). Empty: the
     # development keyring in the data home; production needs a file the operator provides.

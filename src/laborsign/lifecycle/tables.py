@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from laborsign.db.base import Base
-from laborsign.db.tenancy import TenantScoped, WorkerVisible
+from laborsign.db.tenancy import Scope, ScopeKind, TenantScoped, WorkerVisible
 
 
 class RenewalRow(TenantScoped, WorkerVisible, Base):
@@ -54,6 +63,13 @@ class AmendmentRow(TenantScoped, WorkerVisible, Base):
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's protocol
+
+    def may_write(self, scope: Scope) -> bool:
+        # The worker's signature changes the amendment of his own contract, nothing else.
+        if scope.kind is ScopeKind.WORKER:
+            moved = bool(inspect(self).attrs["worker_id"].history.deleted)
+            return self.worker_id == scope.worker_id and not moved
+        return super().may_write(scope)
 
 
 class TerminationRow(TenantScoped, WorkerVisible, Base):
