@@ -22,6 +22,7 @@ from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
 
 if TYPE_CHECKING:
     from laborsign.ceremony.wiring import CeremonyServices
+    from laborsign.bulk.service import BulkService
     from laborsign.contracts.minimum_wage import SqlMinimumWages
     from laborsign.contracts.service import ContractService
     from laborsign.evidence.service import EvidenceService
@@ -211,6 +212,13 @@ class Container:
             self.evidence.log,
             retention_years=self.settings.retention_years,
         )
+
+    @cached_property
+    def bulk(self) -> BulkService:
+        """Bulk issuance from Excel sheets."""
+        from laborsign.bulk.service import BulkService
+
+        return BulkService(self)
 
     @cached_property
     def sms_sender(self) -> SmsSender:

@@ -62,6 +62,7 @@ from laborsign.evidence.sequence import (
     CONTRACT_JSON,
     CONTRACT_PDF,
     append_contract_events,
+    chain,
     sha256_hex,
 )
 from laborsign.i18n import Text
@@ -115,6 +116,15 @@ class _Change:
     extra: dict[str, ExtraValue]
     notify: str | None = None  # outbox kind
     edit: Callable[[ContractRow], None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDraft:
+    """A draft rendered elsewhere: `pdf` is the rendering with both signature fields."""
+
+    data: Contract
+    pdf: bytes
+    worker_id: str
 
 
 class ContractService:
@@ -526,6 +536,108 @@ class ContractService:
             now,
             expected_version,
         )
+
+    # ---- bulk issuance ----------------------------------------------------------------------
+
+    def issue_prepared(
+        self,
+        scope: Scope,
+        drafts: Sequence[PreparedDraft],
+        *,
+        now: datetime,
+        signing_order: SigningOrder = SigningOrder.WORKER_FIRST,
+        within: Callable[[Session, list[ContractSummary | list[Finding]]], None] | None = None,
+    ) -> list[ContractSummary | list[Finding]]:
+        """Create and send many drafts rendered elsewhere (a bulk import renders them in
+        worker processes), in one transaction with one evidence append.
+
+        Each draft gets the events of `create_draft`, `acknowledge_warnings` (the caller
+        showed the warnings before starting) and `send`. A draft whose rules now find errors
+        is not created: its result is the findings. `within` runs in the transaction before
+        the commit, so that the caller's own bookkeeping commits or rolls back with it."""
+        _require_role(scope, DRAFTERS)
+        org_id = self._employer_scope(scope)
+        until = now + timedelta(days=self._signing_days)
+        results: list[ContractSummary | list[Finding]] = []
+        events: list[Event] = []
+        with self._uow(scope) as uow:
+            s = uow.session
+            created: list[tuple[ContractRow, PreparedDraft, list[Event]]] = []
+            for draft in drafts:
+                data = draft.data
+                self._check_employer(s, org_id, data)
+                self._check_worker(s, draft.worker_id, data)
+                self._check_number(s, data.number)
+                findings = self._check_rules(s, data, now)
+                if error_count(findings):
+                    results.append(findings)
+                    continue
+                warnings = warning_ids(findings)
+                row = ContractRow(
+                    id=str(uuid.uuid4()),
+                    org_id=org_id,
+                    worker_id=draft.worker_id,
+                    state=State.DRAFT.value,
+                    signing_order=signing_order.value,
+                    created_by=scope.actor,
+                    created_at=now,
+                )
+                self._write_data(row, data)
+                outcome = lc.create(signing_order, sha256_hex(draft.pdf), 0, warnings)
+                actor = self._actor(scope, row)
+                own = [
+                    Event(
+                        outcome.event,
+                        row.id,
+                        actor,
+                        now,
+                        self._draft_artifacts(data, draft.pdf),
+                        {
+                            "template": data.template.value,
+                            "signing-order": signing_order.value,
+                            "errors": 0,
+                            "warnings": len(warnings),
+                            "bulk": True,
+                        },
+                    )
+                ]
+                status = outcome.status
+                steps: list[tuple[lc.Command, dict[str, str], dict[str, ExtraValue]]] = []
+                if warnings:
+                    steps.append(
+                        (
+                            lc.AcknowledgeWarnings(warnings),
+                            {},
+                            {"outcome": "warnings-acknowledged", "acknowledged": len(warnings)},
+                        )
+                    )
+                artifacts, extra = revision_artifacts(draft.pdf)
+                steps.append(
+                    (lc.Send(0, warnings, until), artifacts, {**extra, "warnings": len(warnings)})
+                )
+                for command, step_artifacts, step_extra in steps:
+                    outcome = lc.apply(status, command, by=Party.EMPLOYER, at=now)
+                    status = outcome.status
+                    own.append(Event(outcome.event, row.id, actor, now, step_artifacts, step_extra))
+                if warnings:
+                    row.acknowledged_by, row.acknowledged_at = scope.actor, now
+                write_status(row, status, now)
+                row.sent_at = now
+                s.add(row)
+                created.append((row, draft, own))
+                results.append(summary_of(row))
+            self._flush(s)  # the contract rows before their document rows (foreign key)
+            for row, draft, own in created:
+                self._put_document(s, row, draft.pdf, DocumentKind.RENDERED, now)
+                self._notify(s, row, "contract.sent", now)
+                events.extend(chain(own, None))
+            self._flush(s)
+            self._log.append_many(s, events)
+            if within is not None:
+                within(s, results)
+            self._flush(s)
+            uow.commit()
+        return results
 
     # ---- reading ----------------------------------------------------------------------------
 
