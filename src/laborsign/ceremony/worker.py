@@ -340,8 +340,8 @@ class WorkerCeremony:
         self, session_token: str, code: str, signature_png: bytes, now: datetime
     ) -> SignResult:
         p = self._p
-        check_png(signature_png, SIGNATURE, "signature")
         _ceremony, parties = self.resume(session_token, now)
+        check_png(signature_png, SIGNATURE, "signature")
         scope = Scope.worker(parties.worker_id)
         subject = worker_subject(p.secret, parties.worker_id)
         current = p.contracts.current_document(scope, parties.contract_id)
