@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from laborsign import __version__
 from laborsign.bootstrap import Container
-from laborsign.ceremony import routes as ceremony_routes
+from laborsign.bulk import routes as bulk_routes
+from laborsign.contracts import routes as contract_routes
 from laborsign.errors import LaborSignError
 from laborsign.evidence import routes as evidence_routes
 from laborsign.filing import routes as filing_routes
+from laborsign.lifecycle import routes as lifecycle_routes
+from laborsign.notify import webhook_routes
 from laborsign.parties import routes as parties_routes
 from laborsign.pki import routes as pki_routes
+from laborsign.retention import routes as retention_routes
 from laborsign.watch import routes as watch_routes
-from laborsign.web import pages
+from laborsign.web import api_docs, pages
+from laborsign.web.problems import validation_problem
 
 
 def create_app(container: Container) -> FastAPI:
@@ -23,6 +29,9 @@ def create_app(container: Container) -> FastAPI:
         version=__version__,
         description="电子劳动合同订立、签署、存证与验证 / Conclude, sign, keep and verify "
         "electronic labor contracts.",
+        # FastAPI's own docs pages load their scripts from a CDN; ours are served locally.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.container = container
 
@@ -37,9 +46,19 @@ def create_app(container: Container) -> FastAPI:
         }
         if exc.field:
             body["field"] = exc.field
+        retry = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry)} if isinstance(retry, int) else None
         return JSONResponse(
-            body, status_code=exc.http_status, media_type="application/problem+json"
+            body,
+            status_code=exc.http_status,
+            media_type="application/problem+json",
+            headers=headers,
         )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        body = validation_problem(exc.errors())
+        return JSONResponse(body, status_code=422, media_type="application/problem+json")
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
@@ -49,10 +68,15 @@ def create_app(container: Container) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     app.include_router(pki_routes.router)
-    app.include_router(ceremony_routes.router)
     app.include_router(evidence_routes.router)
     app.include_router(parties_routes.router)
     app.include_router(watch_routes.router)
     app.include_router(filing_routes.router)
+    app.include_router(lifecycle_routes.router)
+    app.include_router(retention_routes.router)
+    app.include_router(bulk_routes.router)
+    app.include_router(contract_routes.router)
+    app.include_router(webhook_routes.router)
+    api_docs.install(app)
     pages.install(app, https=container.settings.base_url.startswith("https://"))
     return app
