@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from laborsign.bulk.service import BulkService
     from laborsign.contracts.minimum_wage import SqlMinimumWages
     from laborsign.contracts.service import ContractService
+    from laborsign.evidence.anchors import Anchor
     from laborsign.evidence.service import EvidenceService
     from laborsign.filing.service import FilingService
     from laborsign.parties.wiring import Parties
@@ -108,6 +109,13 @@ class Container:
         from laborsign.evidence.wiring import build_evidence
 
         return build_evidence(self.settings, self.uow, lambda: self.timestamper)
+
+    @cached_property
+    def anchors(self) -> list[Anchor]:
+        """Outside ledgers that receive checkpoint hashes (none unless configured)."""
+        from laborsign.evidence.wiring import build_anchors
+
+        return build_anchors(self.settings)
 
     def _init_trust(self) -> list[str]:
         from laborsign.pki.wiring import init_trust

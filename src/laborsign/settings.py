@@ -72,6 +72,16 @@ class Settings(BaseSettings):
     # Publish a checkpoint every so many seconds or events, whichever comes first.
     evidence_checkpoint_seconds: Annotated[int, Field(ge=1)] = 60
     evidence_checkpoint_events: Annotated[int, Field(ge=1)] = 1000
+    # Anchors (none by default: nothing anchored, nothing claimed). A JSON notarisation
+    # endpoint: URL, bearer token, and the PEM key or certificate its receipts must verify with.
+    evidence_anchor_name: str = "ledger"
+    evidence_anchor_url: str = ""
+    evidence_anchor_token: SecretStr | None = None
+    evidence_anchor_key_file: Path | None = None
+    # An RFC 3161 TSA at another authority as a second anchor, with its pinned CA chain.
+    evidence_anchor_tsa_name: str = "outside-tsa"
+    evidence_anchor_tsa_url: str = ""
+    evidence_anchor_tsa_ca_file: Path | None = None
     # Staff authentication (security baseline: identification and authentication).
     password_max_age_days: Annotated[int, Field(ge=0)] = 90  # 0: no rotation required
     login_max_failures: Annotated[int, Field(ge=1)] = 5

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import insert, select
@@ -73,9 +73,9 @@ class PublishedCheckpoint:
 
 def _from_row(row: EvidenceCheckpointRow) -> PublishedCheckpoint:
     note = Note.parse(row.note)
-    return PublishedCheckpoint(
-        Checkpoint.parse(note.text), note, row.timestamp_token, row.created_at
-    )
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return PublishedCheckpoint(Checkpoint.parse(note.text), note, row.timestamp_token, created)
 
 
 def latest_checkpoint(session: Session) -> PublishedCheckpoint | None:

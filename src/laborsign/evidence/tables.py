@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, LargeBinary, SmallInteger, String, Text
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from laborsign.db.base import Base
@@ -60,4 +69,30 @@ class EvidenceCheckpointRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-APPEND_ONLY_TABLES = ("evidence_leaves", "evidence_subtrees", "evidence_checkpoints")
+APPEND_ONLY_TABLES = (
+    "evidence_leaves",
+    "evidence_subtrees",
+    "evidence_checkpoints",
+    "evidence_anchor_receipts",
+)
+
+
+class EvidenceAnchorReceiptRow(Base):
+    """An outside anchor's verified receipt for a published checkpoint (one per anchor).
+
+    `verifier_pem` is the key or certificates the receipt was verified with when it was
+    stored, so the receipt stays checkable after the anchor's configuration changes.
+    """
+
+    __tablename__ = "evidence_anchor_receipts"
+
+    size: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("evidence_checkpoints.size"), primary_key=True, autoincrement=False
+    )
+    anchor: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    receipt_id: Mapped[str] = mapped_column(String(200))
+    receipt: Mapped[bytes] = mapped_column(LargeBinary)
+    verifier_pem: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
