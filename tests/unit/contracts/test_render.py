@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from laborsign.contracts.examples import example_contract
 from laborsign.contracts.model import Contract, TemplateId
 from laborsign.contracts.render import Renderer, shared_renderer, view
-from laborsign.contracts.render.fonts import HEADING_FAMILIES
+from laborsign.contracts.render.coverage_cache import CoverageCache
+from laborsign.contracts.render.fonts import BODY_FAMILIES, HEADING_FAMILIES
 from laborsign.contracts.render.renderer import TEMPLATES
 from laborsign.errors import RenderError
 
@@ -123,3 +125,11 @@ def test_every_fixed_character_of_the_templates_is_drawable(renderer: Renderer) 
     heading = renderer.stack_coverage(HEADING_FAMILIES, weight=700)
     assert not [ch for ch in text if ord(ch) not in body]
     assert not [ch for ch in text if ord(ch) not in heading]
+
+
+def test_the_renderer_keeps_the_body_fonts_coverage_in_its_cache(tmp_path: Path) -> None:
+    cache = CoverageCache(tmp_path)
+    with Renderer(coverage_cache=cache) as fresh:
+        fresh.check_glyphs(example_contract())
+    # One entry per face of the body stack (Noto Serif CJK SC, HanaMinA, HanaMinB).
+    assert len(list(tmp_path.glob("*.cov"))) == len(BODY_FAMILIES)
