@@ -78,6 +78,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "admin": ("laborsign.parties.commands", "admin", "Platform accounts."),
     "apikey": ("laborsign.parties.commands", "apikey", "API keys for HR-system integration."),
+    "backup": (
+        "laborsign.backup.commands",
+        "backup",
+        "Back up the whole installation (database, documents, keys) to one file.",
+    ),
     "bench": ("laborsign.bench", "bench", "Measure rendering, signing and evidence-log speed."),
     "contract": (
         "laborsign.contracts.commands",
@@ -106,6 +111,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "laborsign.privacy.commands",
         "privacy",
         "Personal-data keys (个人数据密钥): create, rotate, re-encrypt.",
+    ),
+    "restore": (
+        "laborsign.backup.commands",
+        "restore",
+        "Restore a backup into an empty data home and database.",
+    ),
+    "retention": (
+        "laborsign.retention.commands",
+        "retention",
+        "Retention periods, legal holds and erasure of personal data.",
     ),
     "verify": (
         "laborsign.verification.commands",

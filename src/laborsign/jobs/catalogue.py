@@ -9,4 +9,5 @@ from laborsign.evidence import schedule as evidence_schedule  # noqa: F401
 from laborsign.filing import jobs as filing_jobs  # noqa: F401
 from laborsign.notify import outbox_jobs as notify_outbox_jobs  # noqa: F401
 from laborsign.notify import webhooks_jobs as notify_webhooks_jobs  # noqa: F401
+from laborsign.retention import jobs as retention_jobs  # noqa: F401
 from laborsign.watch import jobs as watch_jobs  # noqa: F401
