@@ -8,6 +8,7 @@ without a sample request below, fails here; add both when you add a route.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -32,6 +33,7 @@ from laborsign.parties.organisations import NewOrganisation
 from laborsign.parties.roles import Role
 from laborsign.parties.workers import NewWorker
 from laborsign.settings import Settings
+from laborsign.signing.images import seal_png
 from laborsign.web.app import create_app
 from laborsign.web.auth import COOKIE, CSRF_HEADER, WORKER, Allow, SessionStore
 
@@ -280,6 +282,29 @@ BODIES: dict[tuple[str, str], Body] = {
     ("POST", "/api/v1/api-keys"): lambda w: {"name": "k", "scopes": ["workers:read"]},
     ("POST", "/api/v1/workers"): lambda w: {"name": "赵六", "id_number": id_number(next(_counter))},
     ("POST", "/api/v1/filing/exports"): lambda w: {"format": "codes"},
+    ("POST", "/api/v1/ceremony/open"): lambda w: {"token": "not-a-token-of-any-link"},
+    ("POST", "/api/v1/ceremony/notice"): lambda w: None,
+    ("POST", "/api/v1/ceremony/identity"): lambda w: {"name": "李四", "id_number": id_number(7)},
+    ("POST", "/api/v1/ceremony/identity/code"): lambda w: {"code": "000000"},
+    ("POST", "/api/v1/ceremony/intent"): lambda w: None,
+    ("POST", "/api/v1/ceremony/sign"): lambda w: {"code": "000000", "signature_png": "AA=="},
+    ("POST", "/api/v1/ceremony/decline"): lambda w: {"reason": "不同意"},
+    ("POST", "/api/v1/me/login/code"): lambda w: {"phone": "13800138000"},
+    ("POST", "/api/v1/me/login"): lambda w: {"phone": "13800138000", "code": "000000"},
+    ("POST", "/api/v1/contracts/{contract_id}/employer-sign"): lambda w: {"totp": "000000"},
+    ("POST", "/api/v1/contracts/batch-sign"): lambda w: {
+        "contract_ids": [w.ids["contract_a"]],
+        "totp": "000000",
+    },
+    ("POST", "/api/v1/organisations/{org_id}/seal"): lambda w: {
+        "png": base64.b64encode(seal_png("甲公司")).decode()
+    },
+    ("POST", "/api/v1/contracts/{contract_id}/paper-copy"): lambda w: None,
+    ("POST", "/api/v1/authority/access"): lambda w: {
+        "contract_id": "no-such-contract",
+        "case_number": "案号2",
+        "legal_document": "调查通知书",
+    },
     ("POST", "/api/v1/contracts"): lambda w: {
         "data": contract_data(next(_counter)).model_dump(mode="json"),
         "worker_id": w.ids["worker_a"],
@@ -306,7 +331,30 @@ BODIES: dict[tuple[str, str], Body] = {
 }
 NO_BODY = {"GET", "DELETE"}
 # Public routes answer anyone, with their own outcome (a wrong password is a 401).
-PUBLIC_STATUS = {"/api/v1/auth/login": 401, "/api/v1/auth/totp": 401}
+PUBLIC_STATUS = {
+    "/api/v1/auth/login": 401,
+    "/api/v1/auth/totp": 401,
+    # The signing ceremony's credential is its own session (from the SMS link), not a role:
+    # without one every step is refused alike.
+    "/api/v1/ceremony/open": 403,
+    "/api/v1/ceremony/notice": 403,
+    "/api/v1/ceremony/identity": 403,
+    "/api/v1/ceremony/identity/code": 403,
+    "/api/v1/ceremony/document": 403,
+    "/api/v1/ceremony/intent": 403,
+    "/api/v1/ceremony/sign": 403,
+    "/api/v1/ceremony/decline": 403,
+    "/api/v1/me/login/code": 202,
+    "/api/v1/me/login": 403,
+}
+# Sample requests that pass authorisation and are then refused by the service: a wrong TOTP
+# code, a paper copy of a contract not yet effective, a legal basis naming no contract.
+AFTER_AUTHZ = {
+    ("POST", "/api/v1/contracts/{contract_id}/employer-sign"): 401,
+    ("POST", "/api/v1/contracts/batch-sign"): 401,
+    ("POST", "/api/v1/contracts/{contract_id}/paper-copy"): 409,
+    ("POST", "/api/v1/authority/access"): 404,
+}
 
 
 def expected(route: APIRoute, policy: Allow, role: str, param: str | None) -> int | None:
@@ -322,7 +370,7 @@ def expected(route: APIRoute, policy: Allow, role: str, param: str | None) -> in
         return 403
     if param is not None and role not in SEES[param]:
         return 404
-    return None
+    return AFTER_AUTHZ.get((next(iter(route.methods)), route.path))
 
 
 def call(world: World, route: APIRoute, role: str, *, fresh: bool = False) -> int:
