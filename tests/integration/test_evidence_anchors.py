@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
@@ -315,6 +316,40 @@ def test_the_database_refuses_to_change_a_receipt(
     anchor_latest(container.uow, container.anchors, NOW)
     with pytest.raises(Exception, match="append-only"), container.engine.begin() as connection:
         connection.execute(text("UPDATE evidence_anchor_receipts SET receipt_id = 'forged'"))
+    container.engine.dispose()
+
+
+def test_an_exported_package_carries_the_receipt_and_verifies_offline_pinned(
+    database_url: str, tmp_path: Path, ledger: tuple[str, Path]
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from laborsign.demo import run_demo
+    from laborsign.evidence.events import Event
+    from laborsign.evidence.package_format import read_zip
+    from laborsign.evidence.package_verify import Pins, verify_package
+    from laborsign.evidence.package_wiring import export_for
+    from laborsign.web.app import create_app
+
+    container = _ledger_container(database_url, tmp_path, ledger)
+    result = run_demo(container, tmp_path / "demo")
+    contract_id = Event.from_entry(
+        read_zip(result.evidence_zip.read_bytes())["events/0000.json"]
+    ).contract
+    # The demo's own package predates any anchoring: it claims no anchor.
+    assert not any(n.startswith("anchors/") for n in read_zip(result.evidence_zip.read_bytes()))
+    [receipt] = anchor_latest(container.uow, container.anchors, NOW)
+    package = export_for(container, contract_id, result.pdf, datetime.now(UTC))
+    files = read_zip(package)
+    assert files["anchors/court-chain.receipt"] == receipt.receipt
+    # What a verifier fetches from the well-known URLs is what it pins.
+    web = TestClient(create_app(container))
+    log_vkey = web.get("/evidence/log.vkey").text
+    root = web.get("/pki/root.pem").content
+    pins = Pins(roots=(x509.load_pem_x509_certificate(root),), log_vkey=log_vkey)
+    report = verify_package(package, pins=pins)
+    assert report.valid, report.summary()
+    assert any("R-" in d for c in report.checks if c.code == "anchors" for d in c.details)
     container.engine.dispose()
 
 

@@ -101,11 +101,32 @@ def evidence_export(ctx: click.Context, contract_id: str, out: Path, pdf: Path) 
 @evidence.command("verify")
 @click.argument("package", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
-def evidence_verify(package: Path, as_json: bool) -> None:
+@click.option(
+    "--trust-root",
+    "trust_roots",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="PEM root certificate obtained independently; the package's roots must be among them",
+)
+@click.option("--log-vkey", default=None, help="the log's vkey (or a file holding it)")
+@click.option(
+    "--witness-vkey",
+    "witness_vkeys",
+    multiple=True,
+    help="a witness vkey (or file) that must cosign",
+)
+def evidence_verify(
+    package: Path,
+    as_json: bool,
+    trust_roots: tuple[Path, ...],
+    log_vkey: str | None,
+    witness_vkeys: tuple[str, ...],
+) -> None:
     """Verify an evidence package offline: exit 0 valid, 1 invalid, 2 unreadable."""
-    from laborsign.evidence.package_commands import read_package
+    from laborsign.evidence.package_commands import read_package, read_pins
     from laborsign.evidence.package_verify import verify_package
 
-    report = verify_package(read_package(package))
+    pins = read_pins(trust_roots, log_vkey, witness_vkeys)
+    report = verify_package(read_package(package), pins=pins)
     click.echo(report.to_json() if as_json else report.summary())
     sys.exit(0 if report.valid else 1)

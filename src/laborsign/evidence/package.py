@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session
 from laborsign.contracts.render.renderer import Renderer, shared_renderer
 from laborsign.db.uow import UnitOfWork
 from laborsign.errors import Conflict, InvalidInput, NotFound
+from laborsign.evidence.anchors import AnchorReceipt
+from laborsign.evidence.anchors_package import anchor_files
+from laborsign.evidence.anchors_store import receipts_for
 from laborsign.evidence.events import Event
 from laborsign.evidence.note import b64
 from laborsign.evidence.package_format import (
@@ -32,6 +35,8 @@ from laborsign.evidence.package_format import (
     REPORT,
     TIMESTAMP,
     TRUST,
+    VERSION,
+    VERSION_ANCHORS,
     Manifest,
     TlogProof,
     event_name,
@@ -121,6 +126,7 @@ def build_package(
     parties: Parties | None = None,
     renderer: Renderer | None = None,
     now: datetime | None = None,
+    anchors: Sequence[AnchorReceipt] = (),
 ) -> bytes:
     """The package ZIP. Entries in a fixed order with fixed times: same input, same bytes."""
     if not events:
@@ -150,6 +156,7 @@ def build_package(
         files[proof_name(number)] = TlogProof(logged.index, logged.proof, note).encode()
     for item in trust:
         files[f"{TRUST}{item.name}"] = item.pem
+    files.update(anchor_files(anchors))
     roots = trust_roots(pem_certificates(b"".join(t.pem for t in trust)))
     signatures = verify_pdf(pdf, [to_asn1(r) for r in roots], now=now)
     tsa_time, tsa_name = _token_facts(checkpoint.timestamp_token)
@@ -177,6 +184,7 @@ def build_package(
         tree_size=checkpoint.checkpoint.size,
         files=file_entries(files),
         witnesses=tuple(witness_vkeys),
+        version=VERSION_ANCHORS if anchors else VERSION,
     )
     return write_zip([(MANIFEST, manifest.encode()), *files.items()])
 
@@ -222,6 +230,8 @@ def export_package(
             LoggedEvent(index, entry, tuple(tree.inclusion_proof(index, size)))
             for index, entry in leaves
         ]
+        # Receipts outside anchors gave for exactly this checkpoint (none: nothing claimed).
+        anchors = receipts_for(work.session, size)
     return build_package(
         contract_id=contract_id,
         pdf=pdf,
@@ -233,4 +243,5 @@ def export_package(
         parties=parties,
         renderer=renderer,
         now=now,
+        anchors=anchors,
     )

@@ -26,7 +26,12 @@ from laborsign.evidence.note import b64, b64decode
 from laborsign.i18n import Text
 
 FORMAT = "laborsign-evidence-package"
+# Version 1: no `anchors/` folder. Version 2: the same, plus `anchors/` (outside receipts).
+# A package without anchors is written as version 1, so verifiers that know only version 1
+# keep accepting it.
 VERSION = 1
+VERSION_ANCHORS = 2
+VERSIONS = (VERSION, VERSION_ANCHORS)
 MANIFEST = "manifest.json"
 CONTRACT = "contract.pdf"
 CHECKPOINT = "checkpoint"
@@ -44,6 +49,7 @@ MB = 1024 * 1024
 _NAME = re.compile(
     r"manifest\.json|contract\.pdf|checkpoint|checkpoint\.tsr|log\.vkey|report\.pdf"
     r"|events/[0-9]{4}\.(json|tlog-proof)|trust/[A-Za-z0-9][A-Za-z0-9._-]{0,63}\.pem"
+    r"|anchors/[a-z0-9][a-z0-9-]{0,31}\.(json|receipt|pem)"
 )
 _INDEX = re.compile(r"index (0|[1-9][0-9]*)")
 

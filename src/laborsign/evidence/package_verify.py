@@ -20,7 +20,15 @@ clock, or `now`). The steps, numbered as in docs/evidence-package.md:
                 the order of a signing, and the signing complete;
  10. pdf-hash   the latest `contract.pdf` digest in the events is SHA-256(contract.pdf) and
                 every recorded earlier revision is a prefix of it;
- 11. pdf-signatures  every signature and timestamp in contract.pdf is valid and trusted.
+ 11. pdf-signatures  every signature and timestamp in contract.pdf is valid and trusted;
+ 12. anchors    every receipt in anchors/ (version 2) verifies with its anchor's key and
+                names SHA-256(checkpoint), the origin and the tree size.
+
+Pinned trust (`Pins`): a verifier that obtained the root certificates, the log's vkey or
+witness vkeys independently passes them in; then the package's own trust/ roots must be
+among the pinned roots (and only the pinned roots are trusted), its log.vkey must be the
+pinned one, and every pinned witness must have cosigned. The root fingerprints and the log
+key ID are printed in every case, so they can also be compared by eye.
 
 The first failing check decides: the checks after it are reported as skipped. The package
 is valid only when every check passed.
@@ -42,6 +50,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from laborsign.errors import LaborSignError
+from laborsign.evidence.anchors_package import ANCHORS, verify_anchor_files
 from laborsign.evidence.checkpoint import Checkpoint, open_checkpoint
 from laborsign.evidence.cosignature import CosignatureVerifier, timestamp_of
 from laborsign.evidence.events import Event, EventType
@@ -57,6 +66,7 @@ from laborsign.evidence.package_format import (
     TIMESTAMP,
     TRUST,
     VERSION,
+    VERSIONS,
     Manifest,
     PackageLimits,
     TlogProof,
@@ -182,6 +192,19 @@ class PackageReport:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class Pins:
+    """Trust obtained outside the package; empty fields pin nothing."""
+
+    roots: tuple[x509.Certificate, ...] = ()
+    log_vkey: str | None = None
+    witness_vkeys: tuple[str, ...] = ()
+
+
+def fingerprint(certificate: x509.Certificate) -> str:
+    return sha256_hex(certificate.public_bytes(Encoding.DER))
+
+
 class _Failed(Exception):
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(en)
@@ -192,6 +215,7 @@ class _Failed(Exception):
 class _State:
     files: dict[str, bytes]
     now: datetime | None
+    pins: Pins = field(default_factory=Pins)
     manifest: Manifest | None = None
     roots: list[x509.Certificate] = field(default_factory=list)
     log_key: Ed25519Verifier | None = None
@@ -223,8 +247,10 @@ def _manifest(state: _State) -> list[str]:
         manifest = Manifest.parse(data)
     except ValueError as exc:
         raise _Failed("清单格式错误", f"malformed manifest: {exc}") from exc
-    if manifest.format != FORMAT or manifest.version != VERSION:
+    if manifest.format != FORMAT or manifest.version not in VERSIONS:
         raise _Failed("不支持的证据包格式或版本", "unsupported package format or version")
+    if manifest.version == VERSION and any(n.startswith(ANCHORS) for n in state.files):
+        raise _Failed("版本 1 的证据包不能含 anchors/", "anchors/ needs package version 2")
     listed = {f.path: f for f in manifest.files}
     present = set(state.files) - {MANIFEST}
     if len(listed) != len(manifest.files) or set(listed) != present:
@@ -257,10 +283,19 @@ def _trust(state: _State) -> list[str]:
         raise _Failed(
             "证据包没有可信根证书，拒绝验证", "no trust root in the package: refusing to verify"
         )
-    return [
-        f"root {r.subject.rfc4514_string()} sha256={sha256_hex(r.public_bytes(Encoding.DER))}"
-        for r in state.roots
-    ]
+    details = [f"root {r.subject.rfc4514_string()} sha256={fingerprint(r)}" for r in state.roots]
+    if state.pins.roots:
+        pinned = {fingerprint(r) for r in state.pins.roots}
+        stray = [fingerprint(r) for r in state.roots if fingerprint(r) not in pinned]
+        if stray:
+            raise _Failed(
+                "证据包的根证书不是指定的根证书",
+                f"the package's trust root sha256={stray[0]} is not a pinned root",
+            )
+        # Only what the verifier brought is trusted from here on.
+        state.roots = list(state.pins.roots)
+        details.append(f"matches the {len(pinned)} pinned root(s)")
+    return details
 
 
 def _log_key(state: _State) -> list[str]:
@@ -272,7 +307,16 @@ def _log_key(state: _State) -> list[str]:
         raise _Failed("log.vkey 不是规范编码", "log.vkey is not in its canonical encoding")
     if state.log_key.name != _got(state.manifest).origin:
         raise _Failed("日志公钥与日志标识不符", "log.vkey is not the key of the package's origin")
-    return [state.files[LOG_VKEY].decode("ascii").strip()]
+    details = [
+        state.files[LOG_VKEY].decode("ascii").strip(),
+        f"log key {state.log_key.name} id {state.log_key.key_id:08x}",
+    ]
+    pinned = state.pins.log_vkey
+    if pinned is not None:
+        if pinned.strip() != state.log_key.vkey:
+            raise _Failed("log.vkey 不是指定的日志公钥", "log.vkey is not the pinned log key")
+        details.append("matches the pinned log key")
+    return details
 
 
 def _checkpoint(state: _State) -> list[str]:
@@ -296,7 +340,13 @@ def _checkpoint(state: _State) -> list[str]:
 
 def _witnesses(state: _State) -> list[str]:
     details = []
-    for vkey in _got(state.manifest).witnesses:
+    listed = _got(state.manifest).witnesses
+    for vkey in state.pins.witness_vkeys:
+        if vkey.strip() not in listed:
+            raise _Failed(
+                "缺少指定见证方的副署", f"no cosignature claimed by pinned witness {vkey}"
+            )
+    for vkey in listed:
         try:
             witness = CosignatureVerifier.from_vkey(vkey)
             if witness.vkey != vkey:
@@ -470,6 +520,20 @@ def _pdf_signatures(state: _State) -> list[str]:
     return details
 
 
+def _anchors(state: _State) -> list[str]:
+    checkpoint = _got(state.checkpoint)
+    try:
+        details = verify_anchor_files(
+            state.files,
+            checkpoint=state.files[CHECKPOINT],
+            origin=checkpoint.origin,
+            size=checkpoint.size,
+        )
+    except LaborSignError as exc:
+        raise _Failed(f"锚定回执无效：{exc.message.zh}", exc.message.en) from exc
+    return details or ["no anchors in the package (nothing claimed)"]
+
+
 STEPS: tuple[tuple[str, Text, Step], ...] = (
     ("manifest", Text("清单与文件摘要", "manifest and file digests"), _manifest),
     ("trust", Text("信任根证书", "trust roots"), _trust),
@@ -486,15 +550,20 @@ STEPS: tuple[tuple[str, Text, Step], ...] = (
         Text("合同签名与时间戳", "contract signatures and timestamps"),
         _pdf_signatures,
     ),
+    ("anchors", Text("外部锚定回执", "outside anchor receipts"), _anchors),
 )
 
 
 def verify_package(
-    data: bytes, *, now: datetime | None = None, limits: PackageLimits | None = None
+    data: bytes,
+    *,
+    now: datetime | None = None,
+    limits: PackageLimits | None = None,
+    pins: Pins | None = None,
 ) -> PackageReport:
     """Verify a package. Raises `PackageUnreadable` when the bytes are not a readable package
     ZIP at all; otherwise returns a report whose `valid` is the verdict."""
-    state = _State(read_zip(data, limits), now)
+    state = _State(read_zip(data, limits), now, pins or Pins())
     checks: list[Check] = []
     failed = False
     for number, (code, title, step) in enumerate(STEPS, start=1):

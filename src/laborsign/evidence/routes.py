@@ -34,6 +34,23 @@ def checkpoint(request: Request) -> Response:
     )
 
 
+@router.get("/log.vkey", response_class=Response)
+def log_vkey(request: Request) -> Response:
+    """The log's verifier key (signed-note vkey): pin it when verifying packages offline."""
+    return Response(
+        _service(request).log_vkey() + "\n",
+        media_type="text/plain; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@router.get("/witnesses", response_class=Response)
+def witnesses(request: Request) -> Response:
+    """The vkeys of the witnesses every checkpoint is cosigned by, one per line."""
+    lines = "".join(v + "\n" for v in _service(request).witness_vkeys())
+    return Response(lines, media_type="text/plain; charset=utf-8")
+
+
 @router.get("/proof/inclusion")
 def inclusion(
     request: Request,

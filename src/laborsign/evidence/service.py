@@ -50,6 +50,13 @@ class EvidenceService:
             uow.commit()
         return published
 
+    def log_vkey(self) -> str:
+        """The log's verifier key, as verifiers pin it (`evidence verify --log-vkey`)."""
+        return self._signer().verifier.vkey
+
+    def witness_vkeys(self) -> list[str]:
+        return [w.verifier.vkey for w in self._witnesses]
+
     def latest(self) -> PublishedCheckpoint:
         with self._uow() as uow:
             latest = latest_checkpoint(uow.session)

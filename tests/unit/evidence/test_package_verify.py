@@ -74,7 +74,7 @@ def failed_codes(package: bytes) -> list[str]:
 def test_a_completed_contract_verifies_with_every_check_numbered(sample: Sample) -> None:
     report = verify_package(sample.package)
     assert report.valid, report.summary()
-    assert [c.number for c in report.checks] == list(range(1, 12))
+    assert [c.number for c in report.checks] == list(range(1, 13))
     assert all(c.status is Status.PASSED for c in report.checks)
     assert report.contract == "LS-2026-000001"
     data = json.loads(report.to_json())
