@@ -8,6 +8,7 @@ one is information, never a failure.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import resource
@@ -27,18 +28,18 @@ if TYPE_CHECKING:
 # Run in a fresh interpreter: everything a one-off `laborsign contract render` pays for.
 _FRESH = """
 import json, time
-t0 = time.perf_counter()
+marks = [(time.perf_counter(), time.process_time())]
 from laborsign.contracts.examples import example_contract
-t1 = time.perf_counter()
+marks.append((time.perf_counter(), time.process_time()))
 from laborsign.contracts.render import Renderer
-t2 = time.perf_counter()
+marks.append((time.perf_counter(), time.process_time()))
 renderer = Renderer()
-t3 = time.perf_counter()
+marks.append((time.perf_counter(), time.process_time()))
 renderer.render(example_contract())
-t4 = time.perf_counter()
-print(json.dumps({"import_model": t1 - t0, "import_render": t2 - t1,
-                  "renderer": t3 - t2, "first_render": t4 - t3}))
+marks.append((time.perf_counter(), time.process_time()))
+print(json.dumps(marks))
 """
+_FRESH_PARTS = ("model import", "renderer import", "fonts", "first render")
 
 
 def nth_contract(i: int) -> Contract:
@@ -114,7 +115,9 @@ def _fresh_process(runs: int) -> None:
     The first one compiles the modules' bytecode into a private cache (an installed package
     ships with it; this environment may disable writing it), the others use it.
     """
-    walls, cpus, parts = [], [], []
+    walls: list[float] = []
+    cpus: list[float] = []
+    parts: list[list[tuple[float, float]]] = []
     with tempfile.TemporaryDirectory(prefix="laborsign-bench-pyc-") as pycache:
         env = {**os.environ, "PYTHONPYCACHEPREFIX": pycache}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -129,21 +132,31 @@ def _fresh_process(runs: int) -> None:
             cpus.append(
                 (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
             )
-            parts.append({k: v * 1000 for k, v in json.loads(out).items()})
+            parts.append(_spans(json.loads(out)))
     cached = slice(1, None)
-    inside = {k: statistics.median(p[k] for p in parts[cached]) for k in parts[0]}
+    inside = ", ".join(
+        f"{name} {statistics.median(p[i][0] for p in parts[cached]):.0f} ms wall "
+        f"/ {statistics.median(p[i][1] for p in parts[cached]):.0f} ms CPU"
+        for i, name in enumerate(_FRESH_PARTS)
+    )
     wall, cpu = statistics.median(walls[cached]), statistics.median(cpus[cached])
     click.echo(
         f"fresh process, import + fonts + first render: median {wall:.0f} "
         f"ms wall, {cpu:.0f} ms CPU over {runs - 1} starts "
-        f"(target ≤ 300 ms); inside (wall): model import {inside['import_model']:.0f} ms, "
-        f"renderer import {inside['import_render']:.0f} ms, fonts {inside['renderer']:.0f} ms, "
-        f"first render {inside['first_render']:.0f} ms"
+        f"(target ≤ 300 ms); inside: {inside}"
     )
     click.echo(
         f"fresh process without bytecode cache (first start, compiles every module): "
         f"{walls[0]:.0f} ms wall, {cpus[0]:.0f} ms CPU"
     )
+
+
+def _spans(marks: list[list[float]]) -> list[tuple[float, float]]:
+    """(wall, CPU) milliseconds between successive (perf_counter, process_time) marks."""
+    return [
+        ((later[0] - earlier[0]) * 1000, (later[1] - earlier[1]) * 1000)
+        for earlier, later in itertools.pairwise(marks)
+    ]
 
 
 def _bulk(count: int, processes: int) -> None:
@@ -173,3 +186,7 @@ def _bulk(count: int, processes: int) -> None:
         f"{sum(sizes) / max(1, len(sizes)) / 1024:.0f} KiB each; pool start and warm-up "
         f"{startup:.1f} s"
     )
+    if worker_cpu > 0:
+        # Computed, not measured: what the workers' CPU time allows when nothing else runs.
+        ceiling = processes * count / worker_cpu
+        click.echo(f"bulk: CPU-bound ceiling on {processes} idle cores {ceiling:.1f}/s (computed)")
