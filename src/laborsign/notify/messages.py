@@ -23,6 +23,7 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"
     DECLINED = "declined"
     VOIDED = "voided"
+    EXPIRED = "expired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,15 @@ TEMPLATES: Mapping[MessageKind, Template] = {
             "{employer}已作废其发起的电子劳动合同，原签署链接失效。",
             "{employer} voided the electronic labor contract it had sent; the signing link no "
             "longer works.",
+        ),
+    ),
+    MessageKind.EXPIRED: Template(
+        frozenset({"employer"}),
+        _t("劳动合同签署已过期", "A labor contract's signing period ended"),
+        _t(
+            "{employer}发起的电子劳动合同未在签署期限内完成签署，已过期，合同不会生效。",
+            "The electronic labor contract from {employer} was not signed within its signing "
+            "period; it has expired and will not take effect.",
         ),
     ),
 }
