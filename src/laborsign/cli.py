@@ -89,6 +89,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "contract",
         "Contract documents: examples, labor-law checks, rendering.",
     ),
+    "contracts": (
+        "laborsign.bulk.commands",
+        "contracts",
+        "Bulk issuance from Excel: template, import with progress (批量签发).",
+    ),
     "demo": (
         "laborsign.demo",
         "demo",

@@ -87,7 +87,8 @@ class ImportRunner:
 
     def run(self, import_id: str) -> None:
         head = self._head(import_id)
-        if head.state not in {"queued", "running", "failed"}:
+        resealing = head.state == "done" and head.sign  # contracts confirmed since
+        if head.state not in {"queued", "running", "failed"} and not resealing:
             return  # rejected, not started, or already done: nothing to do
         hr = Scope.employer(head.org_id, head.actor, {Role.HR})
         self._set_state(hr, import_id, "running")

@@ -244,14 +244,15 @@ class BulkService:
         """The uploaded rows with their findings beside them, as .xlsx."""
         with self._c.uow(scope) as uow:
             head = self._load(uow.session, import_id)
+            org_id, sha256, filename = head.org_id, head.sheet_sha256, head.filename
             outcomes = {
                 r.row_number: (r.state, r.problems)
                 for r in uow.session.scalars(
                     select(BulkImportRowRow).where(BulkImportRowRow.import_id == import_id)
                 )
             }
-        sheet = read_sheet(self._c.document_store.get(head.org_id, head.sheet_sha256))
-        name = head.filename.rsplit(".", 1)[0] + "-report.xlsx"
+        sheet = read_sheet(self._c.document_store.get(org_id, sha256))
+        name = filename.rsplit(".", 1)[0] + "-report.xlsx"
         return name, report_bytes(sheet.columns, sheet.rows, outcomes)
 
     # ---- starting --------------------------------------------------------------------------
@@ -286,7 +287,8 @@ class BulkService:
                 uow.session.flush()
             uow.commit()
             progress = progress_of(head, now)
-        if enqueue is not None and progress.state in STARTABLE:
+        resealing = progress.state == "done" and progress.sign
+        if enqueue is not None and (progress.state in STARTABLE or resealing):
             enqueue(import_id)
         return progress
 

@@ -1,0 +1,210 @@
+"""Bulk issuance on both databases: validation before anything exists, one contract per
+row, the report, the API, and resuming after the running process is killed."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from laborsign.bootstrap import Container
+from laborsign.bulk.columns import columns
+from laborsign.bulk.runner import ImportRunner
+from laborsign.bulk.sample import filled_sheet, sample_contracts
+from laborsign.bulk.tables import BulkImportRowRow
+from laborsign.bulk.template import DATA_SHEET, FIRST_DATA_ROW
+from laborsign.contracts.examples import example_contract
+from laborsign.contracts.lifecycle import State
+from laborsign.contracts.model import TemplateId
+from laborsign.contracts.tables import ContractRow
+from laborsign.db.tenancy import Scope
+from laborsign.parties.roles import Role
+from laborsign.parties.tables import OrganisationRow, WorkerRow
+from laborsign.web.app import create_app
+from laborsign.web.auth import COOKIE, CSRF_HEADER, SessionStore
+
+NOW = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
+ORG = "org-bulk"
+HR = Scope.employer(ORG, "hr-bulk", {Role.HR})
+
+
+@pytest.fixture
+def org(container: Container) -> str:
+    employer = example_contract().employer
+    with container.uow(Scope.system()) as uow:
+        uow.session.add(
+            OrganisationRow(
+                id=ORG,
+                kind="employer",
+                name=employer.name,
+                credit_code=employer.credit_code,
+                legal_representative=employer.legal_representative,
+                registered_address=employer.registered_address,
+                business_address=employer.business_address,
+                phone=employer.phone,
+                created_at=NOW,
+            )
+        )
+        uow.commit()
+    return ORG
+
+
+def _count(container: Container, model: type, *where: object) -> int:
+    with container.uow(Scope.system()) as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def _with_bad_rows(rows: int) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(filled_sheet(list(sample_contracts(rows)))))
+    sheet = book[DATA_SHEET]
+    by_path = {c.path: i + 1 for i, c in enumerate(columns(TemplateId.GENERAL))}
+    sheet.cell(FIRST_DATA_ROW + 1, by_path["pay.payday"], "月底")  # row 4
+    sheet.cell(FIRST_DATA_ROW + 2, by_path["worker.id_number"], "110101199001011234")  # row 5
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_bad_rows_are_reported_by_row_and_field_and_nothing_is_created(
+    container: Container, org: str
+) -> None:
+    progress = container.bulk.upload(HR, "bad.xlsx", _with_bad_rows(4), now=NOW)
+    assert progress.state == "rejected"
+    assert (progress.rows_total, progress.rows_invalid) == (4, 2)
+    rows = {r["row"]: r for r in container.bulk.rows(HR, progress.id)}
+    assert rows[3]["state"] == rows[6]["state"] == "pending"
+    assert {p["field"] for p in rows[4]["problems"] if p["severity"] == "error"} == {"pay.payday"}
+    assert "worker.id_number" in {p["field"] for p in rows[5]["problems"]}  # type: ignore[union-attr]
+    assert _count(container, ContractRow) == 0
+    assert _count(container, WorkerRow) == 0
+    with pytest.raises(Exception, match="fix it"):
+        container.bulk.start(HR, progress.id, sign=False, now=NOW, enqueue=None)
+    name, report = container.bulk.report(HR, progress.id)
+    assert name == "bad-report.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(report)).active
+    assert sheet is not None
+    by_row = {sheet.cell(r, 1).value: sheet.cell(r, 3).value for r in range(2, sheet.max_row + 1)}
+    assert "pay.payday" in str(by_row[4])
+    assert sheet.cell(3, 2).value == "不通过"
+
+
+def test_an_import_creates_exactly_one_sent_contract_per_row(
+    container: Container, org: str
+) -> None:
+    rows = 20
+    progress = container.bulk.upload(
+        HR, "ok.xlsx", filled_sheet(list(sample_contracts(rows))), now=NOW
+    )
+    assert progress.state == "validated"
+    container.bulk.start(HR, progress.id, sign=False, now=NOW, enqueue=None)
+    runner = ImportRunner(container, chunk=8, workers=2, clock=lambda: NOW)
+    runner.run(progress.id)
+    runner.run(progress.id)  # a second run finds nothing left to do
+    done = container.bulk.progress(HR, progress.id, now=NOW)
+    assert (done.state, done.rows_done, done.rows_failed) == ("done", rows, 0)
+    assert _count(container, ContractRow) == rows
+    assert _count(container, ContractRow, ContractRow.state == State.SENT.value) == rows
+    assert _count(container, WorkerRow) == rows
+    ids = [r["contract_id"] for r in container.bulk.rows(HR, progress.id)]
+    assert len(set(ids)) == rows and None not in ids
+    # The same sheet again is refused row by row: its contract numbers exist now.
+    again = container.bulk.upload(HR, "ok.xlsx", filled_sheet(list(sample_contracts(2))), now=NOW)
+    assert again.state == "rejected"
+
+
+_CHILD = """
+import sys
+from laborsign.bootstrap import Container
+from laborsign.bulk.runner import ImportRunner
+from laborsign.settings import Settings
+
+if __name__ == "__main__":
+    container = Container(Settings(home=sys.argv[1], database_url=sys.argv[2]))
+    ImportRunner(container, chunk=1, workers=1).run(sys.argv[3])
+"""
+
+
+def test_a_killed_run_resumes_without_duplicates(
+    container: Container, org: str, tmp_path: Path
+) -> None:
+    rows = 12
+    data = filled_sheet(list(sample_contracts(rows)))
+    progress = container.bulk.upload(HR, "crash.xlsx", data, now=NOW)
+    container.bulk.start(HR, progress.id, sign=False, now=NOW, enqueue=None)
+    script = tmp_path / "child.py"
+    script.write_text(_CHILD)
+    settings = container.settings
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(settings.home), settings.database_url, progress.id],
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while _count(container, BulkImportRowRow, BulkImportRowRow.state == "done") < 2:
+            assert child.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "no row was done in time"
+            time.sleep(0.1)
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)  # the run and its render processes
+        child.wait()
+    done_before = _count(container, BulkImportRowRow, BulkImportRowRow.state == "done")
+    assert 0 < done_before < rows
+    assert _count(container, ContractRow) == done_before  # rows and contracts commit together
+    ImportRunner(container, chunk=4, workers=1, clock=lambda: NOW).run(progress.id)
+    assert _count(container, BulkImportRowRow, BulkImportRowRow.state == "done") == rows
+    assert _count(container, ContractRow) == rows
+    with container.uow(Scope.system()) as uow:
+        numbers = uow.session.scalars(select(ContractRow.number)).all()
+    assert len(set(numbers)) == rows
+
+
+def test_api_template_upload_progress_report_and_refusals(container: Container, org: str) -> None:
+    account = container.parties.accounts.create(
+        Scope.system(),
+        username="bulk-hr",
+        display_name="HR",
+        password="Correct-Horse-42",  # noqa: S106 - a test account
+        roles=[Role.HR],
+        org_id=ORG,
+        now=datetime.now(UTC),
+    )
+    raw = SessionStore(container).open("staff", account.id, datetime.now(UTC), pending=False)
+    with TestClient(create_app(container)) as client:
+        client.cookies.set(COOKIE, raw)
+        csrf = client.get("/api/v1/auth/me").json()["csrf_token"]
+        headers = {CSRF_HEADER: csrf}
+        template = client.get("/api/v1/bulk/template", params={"template": "dispatch"})
+        assert template.status_code == 200
+        assert openpyxl.load_workbook(io.BytesIO(template.content)).sheetnames[0] == DATA_SHEET
+        for name, content in [("a.csv", b"a,b\n1,2\n"), ("big.xlsx", b"PK" + b"\0" * (21 << 20))]:
+            refused = client.post(
+                "/api/v1/bulk/imports", files={"file": (name, content)}, headers=headers
+            )
+            assert refused.status_code == 422
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert refused.json()["field"] == "file"
+        sheet = filled_sheet(list(sample_contracts(3)))
+        made = client.post(
+            "/api/v1/bulk/imports", files={"file": ("s.xlsx", sheet)}, headers=headers
+        )
+        assert made.status_code == 201, made.text
+        import_id = made.json()["id"]
+        state = client.get(f"/api/v1/bulk/imports/{import_id}", params={"rows": "true"}).json()
+        assert state["state"] == "validated" and len(state["row_details"]) == 3
+        report = client.get(f"/api/v1/bulk/imports/{import_id}/report.xlsx")
+        assert report.status_code == 200
+        signing = client.post(
+            f"/api/v1/bulk/imports/{import_id}/start", json={"sign": True}, headers=headers
+        )
+        assert signing.status_code == 403  # sealing needs a signer
+    assert _count(container, ContractRow) == 0
