@@ -99,6 +99,11 @@ def test_a_file_that_is_not_a_font_is_a_configuration_error(tmp_path: Path) -> N
     path.write_bytes(b"\x00\x01")
     with pytest.raises(ConfigurationError):
         face_ranges(path, 0)
+    # A real font cut short: its table directory points past the end of the file.
+    build_font("ab").save(str(path))
+    path.write_bytes(path.read_bytes()[:40])
+    with pytest.raises(ConfigurationError):
+        face_ranges(path, 0)
 
 
 def _font_file(path: Path, chars: str) -> Path:

@@ -130,7 +130,10 @@ def stack_coverage(
 def face_ranges(path: Path, index: int = 0) -> tuple[tuple[int, int], ...]:
     """The code point ranges face `index` of a font file (or collection) maps to a glyph,
     merged where they touch."""
-    merged = Coverage.union(_cmap_ranges(read_table(path, index, b"cmap")))
+    try:
+        merged = Coverage.union(_cmap_ranges(read_table(path, index, b"cmap")))
+    except struct.error as exc:  # an offset or count pointing past the data read
+        raise _bad_font(path, "damaged font data") from exc
     return tuple(zip(merged.starts, merged.ends, strict=True))
 
 
