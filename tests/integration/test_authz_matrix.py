@@ -9,6 +9,7 @@ without a sample request below, fails here; add both when you add a route.
 from __future__ import annotations
 
 import base64
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from starlette.routing import BaseRoute
 from stdnum.cn import ric, uscc
 
 from laborsign.bootstrap import Container
+from laborsign.bulk.sample import filled_sheet, sample_contracts
 from laborsign.contracts.examples import example_contract
 from laborsign.contracts.model import Contract
 from laborsign.db.tenancy import Scope
@@ -140,6 +142,7 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     admin_a = Scope.employer(ids["A"], ids["employer_admin_a"], [Role.EMPLOYER_ADMIN])
     ids["key_a"] = str(parties.api_keys.create(admin_a, "hr-system", ["workers:read"], NOW)["id"])
     ids["export_a"] = container.filing.export(scope_a, ExportFormat.JSON, NOW)[0].id
+    ids["import_a"] = container.bulk.upload(scope_a, "a.xlsx", bulk_sheet(), now=NOW).id
     ids["template"] = "general"
     ids["contract_a"] = sent_contract(container, ids)
     hook, _secret = container.webhooks.subscribe(ids["A"], "http://127.0.0.1:9/hook", ["*"])
@@ -223,6 +226,7 @@ PATH_TARGETS = {
     "key_id": "key_a",
     "worker_id": "worker_a",
     "export_id": "export_a",
+    "import_id": "import_a",
     "template_id": "template",
     "contract_id": "contract_a",
     "subscription_id": "subscription_a",
@@ -234,6 +238,7 @@ SEES = {
     "key_id": {"employer_admin_a"},
     "worker_id": {"employer_admin_a", "hr_a", "signer_a", "worker_a", "authority_granted"},
     "export_id": {"employer_admin_a", "hr_a"},
+    "import_id": {"employer_admin_a", "hr_a", "signer_a"},
     # The model texts are the same for every employer: not tenant data.
     "template_id": {"employer_admin_a", "hr_a", "signer_a", "hr_b"},
     "contract_id": {"employer_admin_a", "hr_a", "signer_a", "worker_a", "authority_granted"},
@@ -261,7 +266,21 @@ FRESH_DRAFT = {
 }
 
 Body = Callable[[World], object]
+@functools.cache
+def bulk_sheet() -> bytes:
+    return filled_sheet(list(sample_contracts(2)))
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart body (file uploads) instead of JSON."""
+
+    files: dict[str, tuple[str, bytes]]
+
+
 BODIES: dict[tuple[str, str], Body] = {
+    ("POST", "/api/v1/bulk/imports"): lambda w: Upload({"file": ("s.xlsx", bulk_sheet())}),
+    ("POST", "/api/v1/bulk/imports/{import_id}/start"): lambda w: {"sign": False},
     ("POST", "/api/v1/auth/login"): lambda w: {"username": "nobody", "password": "x"},
     ("POST", "/api/v1/auth/totp"): lambda w: {"code": "000000"},
     ("POST", "/api/v1/auth/logout"): lambda w: None,
@@ -317,6 +336,28 @@ BODIES: dict[tuple[str, str], Body] = {
     },
     ("POST", "/api/v1/contracts/{contract_id}/send"): lambda w: {},
     ("POST", "/api/v1/contracts/{contract_id}/void"): lambda w: None,
+    ("POST", "/api/v1/contracts/{contract_id}/renew"): lambda w: {
+        "number": f"R-{next(_counter)}",
+        "term_type": "open_ended",
+        "start_date": "2029-03-01",
+        "worker_choice": "open_ended",
+    },
+    ("POST", "/api/v1/contracts/{contract_id}/amend"): lambda w: {
+        "changes": [{"clause": "工作地点", "before": "杭州", "after": "上海"}],
+        "effective_from": "2027-01-01",
+    },
+    ("POST", "/api/v1/contracts/{contract_id}/terminate"): lambda w: {
+        "ground": "mutual",
+        "terminated_on": "2027-06-30",
+        "monthly_wage": "9000.00",
+    },
+    ("POST", "/api/v1/contracts/{contract_id}/legal-holds"): lambda w: {
+        "case_reference": "京劳人仲字〔2026〕第8号"
+    },
+    ("POST", "/api/v1/contracts/{contract_id}/legal-holds/lift"): lambda w: {
+        "case_reference": "没有保全的案号"
+    },
+    ("POST", "/api/v1/contracts/{contract_id}/erase"): lambda w: None,
     ("POST", "/api/v1/webhooks"): lambda w: {
         "url": "http://127.0.0.1:9/other",
         "event_types": ["contract.sent"],
@@ -354,6 +395,13 @@ AFTER_AUTHZ = {
     ("POST", "/api/v1/contracts/batch-sign"): 401,
     ("POST", "/api/v1/contracts/{contract_id}/paper-copy"): 409,
     ("POST", "/api/v1/authority/access"): 404,
+    # After signing: the target contract is sent, not concluded (the successes are in
+    # test_lifecycle and test_retention).
+    ("POST", "/api/v1/contracts/{contract_id}/renew"): 409,
+    ("POST", "/api/v1/contracts/{contract_id}/amend"): 409,
+    ("POST", "/api/v1/contracts/{contract_id}/terminate"): 409,
+    ("POST", "/api/v1/contracts/{contract_id}/legal-holds/lift"): 409,
+    ("POST", "/api/v1/contracts/{contract_id}/erase"): 409,
 }
 
 
@@ -396,7 +444,15 @@ def call(world: World, route: APIRoute, role: str, *, fresh: bool = False) -> in
         headers[CSRF_HEADER] = csrf
     body = None if method in NO_BODY else BODIES[(method, route.path)](world)
     world.client.cookies.clear()
-    response = world.client.request(method, path, json=body, headers=headers, cookies=cookies)
+    files = body.files if isinstance(body, Upload) else None
+    response = world.client.request(
+        method,
+        path,
+        json=None if files else body,
+        files=files,
+        headers=headers,
+        cookies=cookies,
+    )
     return response.status_code
 
 
