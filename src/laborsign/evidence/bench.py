@@ -14,8 +14,12 @@ from laborsign.bench import bench
 def bench_evidence(database_url: str, leaves: int, package_only: bool) -> None:
     """Appends/s, inclusion proof p50/p99 at --leaves, time to publish a checkpoint, and the
     time of `evidence verify` on the package of a completed contract."""
+    import os
+
     from laborsign.evidence import package_bench
 
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    click.echo(f"load average at start: {load} ({os.cpu_count()} CPUs)")
     for line in package_bench.run():
         click.echo(line)
     if package_only:

@@ -12,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    SmallInteger,
+    insert,
+    literal,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from laborsign.errors import LaborSignError, NotFound
@@ -42,27 +52,41 @@ class DatabaseHashes:
 
     def read_hashes(self, subtrees: Sequence[Subtree]) -> list[bytes]:
         found: dict[Subtree, bytes] = {}
-        leaves = [s.position for s in subtrees if s.level == 0]
-        inner = [(s.level, s.position) for s in subtrees if s.level > 0]
-        for chunk in _chunks(leaves):
-            rows = self._session.execute(
-                select(EvidenceLeafRow.leaf_index, EvidenceLeafRow.leaf_hash).where(
-                    EvidenceLeafRow.leaf_index.in_(chunk)
-                )
+        # One round trip per proof: leaves and inner nodes in one UNION ALL, each side an
+        # index lookup on its primary key (a proof has at most 2 * 63 nodes, one chunk).
+        for chunk in _chunks(list(dict.fromkeys(subtrees))):
+            found.update(
+                (Subtree(level, position), h)
+                for level, position, h in self._session.execute(hashes_query(chunk))
             )
-            found.update((Subtree(0, i), h) for i, h in rows)
-        for pairs in _chunks(inner):
-            inner_rows = self._session.execute(
-                select(
-                    EvidenceSubtreeRow.level, EvidenceSubtreeRow.position, EvidenceSubtreeRow.hash
-                ).where(tuple_(EvidenceSubtreeRow.level, EvidenceSubtreeRow.position).in_(pairs))
-            )
-            found.update((Subtree(level, pos), h) for level, pos, h in inner_rows)
         missing = [s for s in subtrees if s not in found]
         if missing:
             where = f"evidence log is missing subtree hashes {missing[:3]}"
             raise LogCorrupted(Text("存证日志缺少子树哈希", where))
         return [found[s] for s in subtrees]
+
+
+def hashes_query(
+    subtrees: Sequence[Subtree],
+) -> Select[int, int, bytes] | CompoundSelect[int, int, bytes]:
+    leaves = [s.position for s in subtrees if s.level == 0]
+    inner = [(s.level, s.position) for s in subtrees if s.level > 0]
+    parts: list[Select[int, int, bytes]] = []
+    if leaves:
+        parts.append(
+            select(
+                literal(0, SmallInteger).label("level"),
+                EvidenceLeafRow.leaf_index.label("position"),
+                EvidenceLeafRow.leaf_hash.label("hash"),
+            ).where(EvidenceLeafRow.leaf_index.in_(leaves))
+        )
+    if inner:
+        parts.append(
+            select(
+                EvidenceSubtreeRow.level, EvidenceSubtreeRow.position, EvidenceSubtreeRow.hash
+            ).where(tuple_(EvidenceSubtreeRow.level, EvidenceSubtreeRow.position).in_(inner))
+        )
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:

@@ -23,4 +23,10 @@ def run(repeat: int = 10) -> Iterator[str]:
         yield "evidence verify: the sample package did not verify"
         return
     warm = median_ms(lambda: verify_package(sample.package), repeat=repeat, warmup=1)
-    yield f"evidence verify: first {cold_ms:.0f} ms, median {warm:.0f} ms (target <= 1000 ms)"
+    cpu = median_ms(
+        lambda: verify_package(sample.package), repeat=repeat, warmup=0, clock=time.process_time
+    )
+    yield (
+        f"evidence verify: first {cold_ms:.0f} ms, median {warm:.0f} ms wall, {cpu:.0f} ms CPU "
+        "(target <= 1000 ms)"
+    )
