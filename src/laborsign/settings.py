@@ -88,9 +88,16 @@ class Settings(BaseSettings):
     login_lockout_minutes: Annotated[int, Field(ge=1)] = 15
     session_idle_minutes: Annotated[int, Field(ge=1)] = 30
     session_absolute_hours: Annotated[int, Field(ge=1)] = 12
-    # Argon2id cost (RFC 9106's second recommended profile by default: 64 MiB, 3 passes).
-    argon2_memory_kib: Annotated[int, Field(ge=32)] = 65536
-    argon2_time_cost: Annotated[int, Field(ge=1)] = 3
+    # Argon2id cost: OWASP's recommended minimum by default (19 MiB, 2 passes, 1 lane).
+    # Stored hashes with other parameters are re-hashed at the next successful login.
+    argon2_memory_kib: Annotated[int, Field(ge=32)] = 19456
+    argon2_time_cost: Annotated[int, Field(ge=1)] = 2
+    argon2_parallelism: Annotated[int, Field(ge=1, le=16)] = 1
+    # Login and TOTP attempts per client address and per account name in a window (429
+    # beyond), besides the lockout after login_max_failures wrong passwords.
+    login_rate_window_minutes: Annotated[int, Field(ge=1)] = 15
+    login_rate_per_ip: Annotated[int, Field(ge=1)] = 30
+    login_rate_per_account: Annotated[int, Field(ge=1)] = 10
     # Background jobs: "sqlite" (a queue file in the data home, no server), "redis"
     # (production, with `laborsign worker` processes) or "immediate" (run at once; tests).
     jobs_backend: Literal["sqlite", "redis", "immediate"] = "sqlite"
@@ -106,6 +113,8 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 10.0
     # Private and loopback webhook targets: refused in production unless set to true.
     webhook_allow_private: bool | None = None
+    # Attempts of an outbox message before it ends failed (its last error kept).
+    outbox_max_attempts: Annotated[int, Field(ge=1)] = 10
     # Years a contract is kept after it ends (terminated, expired, voided, declined) before
     # its personal data may be erased; the law's two years are the floor (docs/retention.md).
     retention_years: Annotated[int, Field(ge=2, le=100)] = 2

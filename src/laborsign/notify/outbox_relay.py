@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 # How long a claimed message is left alone before another relay may try it again: longer
 # than any handler takes, short enough that a crashed worker's message is soon retried.
 LEASE = timedelta(minutes=5)
+# A message that failed its last allowed attempt is parked here: never due again, its last
+# error kept. The table has no status column; this date is the final "failed" state.
+GAVE_UP = datetime(9999, 12, 31, tzinfo=UTC)
+GAVE_UP_PREFIX = "gave up: "
+DEFAULT_MAX_ATTEMPTS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +61,12 @@ class OutboxRelay:
         handlers: Mapping[str, Handler],
         *,
         backoff: Callable[[int], timedelta] = exponential,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     ) -> None:
         self._uow = uow
         self._handlers = dict(handlers)
         self._backoff = backoff
+        self._max_attempts = max_attempts
 
     def due(self, now: datetime, limit: int = 500) -> list[str]:
         """Ids of undispatched messages whose next attempt is due, oldest first."""
@@ -129,15 +136,40 @@ class OutboxRelay:
             uow.commit()
         return message
 
+    def failed(self, limit: int = 500) -> list[tuple[str, str, int, str]]:
+        """Messages that ended failed: (id, kind, attempts, last error), for the operator."""
+        with self._uow() as uow:
+            rows = uow.session.execute(
+                select(
+                    OutboxMessageRow.id,
+                    OutboxMessageRow.kind,
+                    OutboxMessageRow.attempts,
+                    OutboxMessageRow.last_error,
+                )
+                .where(
+                    OutboxMessageRow.dispatched_at.is_(None),
+                    OutboxMessageRow.next_attempt_at >= GAVE_UP,
+                )
+                .order_by(OutboxMessageRow.created_at)
+                .limit(limit)
+            ).all()
+            return [(r.id, r.kind, r.attempts, r.last_error or "") for r in rows]
+
     def _record_failure(self, message: OutboxMessage, at: datetime, exc: Exception) -> None:
-        log.warning("outbox message %s (%s) failed: %s", message.id, message.kind, exc)
+        error = f"{type(exc).__name__}: {exc}"
+        final = message.attempt >= self._max_attempts
+        if final:
+            log.error("outbox message %s (%s) failed for good: %s", message.id, message.kind, exc)
+            error = f"{GAVE_UP_PREFIX}{message.attempt} attempts; {error}"
+        else:
+            log.warning("outbox message %s (%s) failed: %s", message.id, message.kind, exc)
         with self._uow() as uow:
             uow.session.execute(
                 update(OutboxMessageRow)
                 .where(OutboxMessageRow.id == message.id)
                 .values(
-                    last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                    next_attempt_at=at + self._backoff(message.attempt),
+                    last_error=error[:2000],
+                    next_attempt_at=GAVE_UP if final else at + self._backoff(message.attempt),
                 )
             )
             uow.commit()

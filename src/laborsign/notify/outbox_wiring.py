@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from laborsign.notify.outbox_relay import Handler, OutboxRelay
-from laborsign.notify.outbox_senders import LogSender, sending_handler
 
 if TYPE_CHECKING:
     from laborsign.bootstrap import Container
@@ -17,12 +16,13 @@ def build_outbox_relay(container: Container) -> OutboxRelay:
     from laborsign.ceremony.notify_handlers import ceremony_handlers
     from laborsign.contracts.outbox_handlers import contract_handlers
 
-    development = LogSender()
+    # SMS and e-mail go through the configured senders (the development outbox unless the
+    # settings name a provider); their payloads are sealed, so the outbox table holds no
+    # phone number or address in clear.
     handlers: dict[str, Handler] = {
-        "sms": sending_handler("sms", development),
-        "email": sending_handler("email", development),
+        **container.notification_handlers,
         "webhook.event": container.webhooks.fan_out,
         **contract_handlers(container),
         **ceremony_handlers(container),
     }
-    return OutboxRelay(container.uow, handlers)
+    return OutboxRelay(container.uow, handlers, max_attempts=container.settings.outbox_max_attempts)

@@ -25,7 +25,7 @@ def build_webhooks(container: Container) -> WebhookService:
     return WebhookService(
         container.uow,
         HttpxPoster(settings.webhook_timeout_seconds),
-        SecretBox(container.secret_key),
+        SecretBox(container.secret_key, lambda: container.privacy),
         schedule=settings.webhook_retry_schedule,
         allow_private=allow_private,
         enqueue=enqueue,

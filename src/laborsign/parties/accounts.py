@@ -3,17 +3,22 @@ a logged-in account works in."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from laborsign.db.tenancy import Scope, ScopeKind
 from laborsign.db.uow import UnitOfWork
 from laborsign.errors import Conflict, InvalidInput, LaborSignError, NotFound, PermissionDenied
 from laborsign.i18n import Text
+from laborsign.identity.errors import RateLimited
+from laborsign.identity.ratelimit import Limit, consume
 from laborsign.parties import audit, totp
 from laborsign.parties.passwords import PasswordHashes, check_password
 from laborsign.parties.roles import EMPLOYER_ROLES, Role, check_roles, needs_totp
@@ -42,11 +47,20 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+TOO_MANY = Text("尝试次数过多，请 {s} 秒后再试", "too many attempts; try again in {s} seconds")
+
+
 @dataclass(frozen=True)
 class Policy:
     max_failures: int = 5
     lockout: timedelta = timedelta(minutes=15)
     password_max_age: timedelta | None = timedelta(days=90)
+    # Attempts (login or TOTP) per client address and per account name in a window. The
+    # lockout stops guessing one account; these stop one address trying many accounts,
+    # and a flood of attempts at one account from many addresses.
+    rate_window: timedelta = timedelta(minutes=15)
+    rate_per_source: int = 30
+    rate_per_account: int = 10
 
 
 @dataclass(frozen=True)
@@ -200,12 +214,33 @@ class AccountService:
 
     # -- authentication ------------------------------------------------------------------------
 
+    def _limit(
+        self, session: Session, step: str, account: str, source: str | None, now: datetime
+    ) -> None:
+        """Count one attempt against the per-address and per-account windows, in the
+        attempt's own transaction (the identity domain's fixed-window counters); raises
+        `RateLimited` (429) before any password or code is checked."""
+        p = self.policy
+        rules = [(Limit(f"{step}-account", p.rate_window, p.rate_per_account), account)]
+        if source:
+            rules.append((Limit(f"{step}-ip", p.rate_window, p.rate_per_source), source))
+        # Counters are keyed by keyed digests: neither names nor addresses in clear.
+        try:
+            consume(session, [(rule, self._digest(key)) for rule, key in rules], now)
+        except RateLimited as exc:
+            # The same words whichever limit it was: no hint whether the account exists.
+            raise RateLimited(TOO_MANY.format(s=exc.retry_after), exc.retry_after) from None
+
+    def _digest(self, value: str) -> str:
+        return hmac.new(self._secret(), value.encode(), hashlib.sha256).hexdigest()
+
     def login(self, username: str, password: str, now: datetime, source: str | None) -> LoginResult:
         """Check name and password. Every failure raises the same `AuthenticationFailed`
         after the same work (a dummy hash is verified for unknown names)."""
         name = username.strip().lower()
         with self._uow(Scope.system()) as uow:
             s = uow.session
+            self._limit(s, "login", name, source, now)
             row = s.scalar(select(StaffUserRow).where(StaffUserRow.username == name))
             ok = self._hashes.verify(row.password_hash if row else None, password)
             locked_until = _aware(row.locked_until) if row else None
@@ -245,11 +280,14 @@ class AccountService:
         """The second step: a fresh TOTP code, counted against the same lockout."""
         with self._uow(Scope.system()) as uow:
             s = uow.session
+            self._limit(s, "totp", user_id, source, now)
             row = s.get(StaffUserRow, user_id)
             if row is None or row.disabled or row.totp_secret is None:
+                uow.commit()  # the attempt still counts
                 raise AuthenticationFailed(LOGIN_FAILED)
             locked_until = _aware(row.locked_until)
             if locked_until is not None and locked_until > now:
+                uow.commit()
                 raise AuthenticationFailed(LOGIN_FAILED)
             step = totp.verify(row.totp_secret, code, now, row.totp_last_step)
             if step is None:

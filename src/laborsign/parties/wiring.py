@@ -26,10 +26,15 @@ class Parties:
 
 def build_parties(container: Container) -> Parties:
     s = container.settings
-    hashes = PasswordHashes(Argon2Params(s.argon2_memory_kib, s.argon2_time_cost))
+    hashes = PasswordHashes(
+        Argon2Params(s.argon2_memory_kib, s.argon2_time_cost, s.argon2_parallelism)
+    )
     policy = Policy(
         max_failures=s.login_max_failures,
         lockout=timedelta(minutes=s.login_lockout_minutes),
+        rate_window=timedelta(minutes=s.login_rate_window_minutes),
+        rate_per_source=s.login_rate_per_ip,
+        rate_per_account=s.login_rate_per_account,
         password_max_age=timedelta(days=s.password_max_age_days)
         if s.password_max_age_days
         else None,
