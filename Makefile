@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
+# Cached bytecode: without it every `laborsign` process (and every test that starts one)
+# compiles the package again, which costs about a second each.
+unexport PYTHONDONTWRITEBYTECODE
 
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-noto-cjk-extra fonts-hanazono poppler-utils qpdf
 TEST_SYSTEM_PACKAGES := $(SYSTEM_PACKAGES) softhsm2 libnss3-tools openssl chromium
