@@ -198,14 +198,17 @@ def _read(path: Path) -> tuple[dict[str, object], dict[str, bytes]]:
 
 def _check_empty(settings: Settings, engine: Engine) -> None:
     home = settings.home
-    if home.exists() and any(home.iterdir()):
+    database_files = _database_files(settings)
+    if home.exists() and any(p.resolve() not in database_files for p in home.iterdir()):
         raise Conflict(
             Text(f"数据目录不是空的：{home}", f"the data home is not empty: {home}"), field="home"
         )
     documents = _documents_dir(settings)
     if documents is not None and documents.exists() and any(documents.iterdir()):
         raise Conflict(Text("文档目录不是空的", "the document directory is not empty"))
-    if inspect(engine).get_table_names():
+    # A SQLite file that does not exist yet is empty (and inspecting it would create it).
+    missing = database_files and not any(path.exists() for path in database_files)
+    if not missing and inspect(engine).get_table_names():
         raise Conflict(Text("数据库不是空的", "the database is not empty"), field="database")
 
 
