@@ -24,7 +24,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAFF = (Role.EMPLOYER_ADMIN, Role.HR, Role.SIGNER)
 Caller = Principal | None
 Reader = Annotated[Caller, Depends(allow(*STAFF, api_scope=ApiScope.CONTRACTS_READ))]
-Writer = Annotated[Caller, Depends(allow(*STAFF, api_scope=ApiScope.CONTRACTS_WRITE))]
+DRAFTERS = (Role.EMPLOYER_ADMIN, Role.HR)
+Drafter = Annotated[Caller, Depends(allow(*DRAFTERS, api_scope=ApiScope.CONTRACTS_WRITE))]
+# Starting may seal, which is a signer's act; without `sign` drafters start too.
+Starter = Annotated[Caller, Depends(allow(*STAFF, api_scope=ApiScope.CONTRACTS_WRITE))]
 
 
 def _xlsx(content: bytes, filename: str) -> Response:
@@ -44,7 +47,7 @@ def template(caller: Reader, template: TemplateId = TemplateId.GENERAL) -> Respo
 
 @router.post("/imports", status_code=201)
 async def upload(
-    request: Request, caller: Writer, file: Annotated[UploadFile, File()]
+    request: Request, caller: Drafter, file: Annotated[UploadFile, File()]
 ) -> JSONResponse:
     """Upload a filled template: every row is checked, nothing is created yet."""
     principal = authenticated(caller)
@@ -84,7 +87,7 @@ class StartBody(BaseModel):
 
 
 @router.post("/imports/{import_id}/start", status_code=202)
-def start(request: Request, import_id: str, body: StartBody, caller: Writer) -> JSONResponse:
+def start(request: Request, import_id: str, body: StartBody, caller: Starter) -> JSONResponse:
     """Queue the import's run (again after a failure: rows already done are skipped)."""
     principal = authenticated(caller)
     container = container_of(request)
