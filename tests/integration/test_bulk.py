@@ -11,11 +11,12 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from laborsign.bootstrap import Container
 from laborsign.bulk.columns import columns
@@ -59,7 +60,7 @@ def org(container: Container) -> str:
     return ORG
 
 
-def _count(container: Container, model: type, *where: object) -> int:
+def _count(container: Container, model: type, *where: ColumnElement[bool]) -> int:
     with container.uow(Scope.system()) as uow:
         return int(uow.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
@@ -83,8 +84,9 @@ def test_bad_rows_are_reported_by_row_and_field_and_nothing_is_created(
     assert (progress.rows_total, progress.rows_invalid) == (4, 2)
     rows = {r["row"]: r for r in container.bulk.rows(HR, progress.id)}
     assert rows[3]["state"] == rows[6]["state"] == "pending"
-    assert {p["field"] for p in rows[4]["problems"] if p["severity"] == "error"} == {"pay.payday"}
-    assert "worker.id_number" in {p["field"] for p in rows[5]["problems"]}  # type: ignore[union-attr]
+    problems = {n: cast(list[dict[str, str]], r["problems"]) for n, r in rows.items()}
+    assert {p["field"] for p in problems[4] if p["severity"] == "error"} == {"pay.payday"}
+    assert "worker.id_number" in {p["field"] for p in problems[5]}
     assert _count(container, ContractRow) == 0
     assert _count(container, WorkerRow) == 0
     with pytest.raises(Exception, match="fix it"):

@@ -40,8 +40,13 @@ from laborsign.db.tenancy import Scope
 from laborsign.errors import Conflict
 from laborsign.i18n import Text
 from laborsign.parties.roles import Role
-from laborsign.parties.tables import PHONE, EmploymentRow, OrganisationRow, WorkerRow
-from laborsign.parties.workers import ID_NUMBER
+from laborsign.parties.tables import (
+    ID_NUMBER,
+    PHONE,
+    EmploymentRow,
+    OrganisationRow,
+    WorkerRow,
+)
 from laborsign.signing.service import Organisation
 
 if TYPE_CHECKING:

@@ -48,7 +48,7 @@ def filled_sheet(contracts: Iterator[Contract] | list[Contract]) -> bytes:
         for index, column in enumerate(cols, start=1):
             value = cell_value(column, contract)
             if value is not None:
-                sheet.cell(FIRST_DATA_ROW + offset, index, value)  # type: ignore[arg-type]
+                sheet.cell(FIRST_DATA_ROW + offset, index, value)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -96,7 +96,7 @@ def _template_of(book: Workbook) -> TemplateId:
 
 def _value(raw: object) -> CellValue:
     if raw is None or isinstance(raw, bool | int | float):
-        return raw  # type: ignore[return-value]
+        return raw
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -144,7 +144,7 @@ def read_sheet(data: bytes, *, max_rows: int = MAX_ROWS) -> Sheet:
         mapping = _mapping(header, paths, cols)
         found: list[SheetRow] = []
         for number, raw in enumerate(rows, start=FIRST_DATA_ROW):
-            cells = {
+            cells: dict[str, CellValue] = {
                 mapping[i]: value
                 for i, cell in enumerate(raw)
                 if i in mapping and (value := _value(cell)) is not None

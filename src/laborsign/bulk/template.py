@@ -46,7 +46,10 @@ _KIND_HELP = {
 }
 
 
-def cell_value(column: Column, contract: Contract) -> object:
+CellInput = str | int | float | date | None
+
+
+def cell_value(column: Column, contract: Contract) -> CellInput:
     """The value a sheet cell shows for a contract's field (choices by their Chinese name)."""
     value: object = contract.model_dump()
     for part in column.path.split("."):
@@ -62,7 +65,7 @@ def cell_value(column: Column, contract: Contract) -> object:
         return "是" if value else "否"
     if column.kind is Kind.NUMBER and isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, date | int | str):
+    if isinstance(value, date | int | float | str):
         return value
     return str(value)
 
@@ -78,7 +81,7 @@ def _header(sheet: Worksheet, cols: tuple[Column, ...]) -> None:
         sheet.cell(PATH_ROW, index, column.path)
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) * 2)
     sheet.row_dimensions[PATH_ROW].hidden = True
-    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 1)
+    sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
 
 
 def _formats(sheet: Worksheet, cols: tuple[Column, ...], rows: int) -> None:
@@ -86,6 +89,7 @@ def _formats(sheet: Worksheet, cols: tuple[Column, ...], rows: int) -> None:
     for index, column in enumerate(cols, start=1):
         letter = get_column_letter(index)
         area = f"{letter}{FIRST_DATA_ROW}:{letter}{last}"
+        rule: DataValidation | None
         if column.kind is Kind.CHOICE or column.kind is Kind.BOOLEAN:
             names = [n for _, n in column.choices] if column.choices else ["是", "否"]
             rule = DataValidation(
@@ -97,8 +101,11 @@ def _formats(sheet: Worksheet, cols: tuple[Column, ...], rows: int) -> None:
             rule = DataValidation(type="date", operator="greaterThan", formula1="1")
             rule.error = "请输入日期（YYYY-MM-DD）"
         elif column.kind in (Kind.NUMBER, Kind.INTEGER):
-            kind = "whole" if column.kind is Kind.INTEGER else "decimal"
-            rule = DataValidation(type=kind, operator="greaterThanOrEqual", formula1="0")
+            rule = DataValidation(
+                type="whole" if column.kind is Kind.INTEGER else "decimal",
+                operator="greaterThanOrEqual",
+                formula1="0",
+            )
             rule.error = "请输入不小于 0 的数字"
         else:
             rule = None
