@@ -16,6 +16,7 @@ from laborsign.clitools import LazyGroup
 
 # Each domain's benchmark module registers itself with `@bench.command` when imported.
 BENCHMARKS: dict[str, tuple[str, str, str]] = {
+    "api": ("laborsign.web.api_bench", "", "GET /api/v1/contracts/{id} under 20 clients."),
     "bulk": ("laborsign.bulk.bench", "", "Bulk issuance: a sheet to sent contracts."),
     "contracts": ("laborsign.contracts.service_bench", "", "Contract service operations."),
     "evidence": ("laborsign.evidence.bench", "", "Evidence log appends, proofs, packages."),
