@@ -14,11 +14,9 @@ from laborsign.errors import LaborSignError
 from laborsign.evidence import routes as evidence_routes
 from laborsign.filing import routes as filing_routes
 from laborsign.lifecycle import routes as lifecycle_routes
-from laborsign.lifecycle import routes as lifecycle_routes
 from laborsign.notify import webhook_routes
 from laborsign.parties import routes as parties_routes
 from laborsign.pki import routes as pki_routes
-from laborsign.retention import routes as retention_routes
 from laborsign.retention import routes as retention_routes
 from laborsign.watch import routes as watch_routes
 from laborsign.web import api_docs, pages
@@ -74,8 +72,6 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(parties_routes.router)
     app.include_router(watch_routes.router)
     app.include_router(filing_routes.router)
-    app.include_router(lifecycle_routes.router)
-    app.include_router(retention_routes.router)
     app.include_router(lifecycle_routes.router)
     app.include_router(retention_routes.router)
     app.include_router(bulk_routes.router)
