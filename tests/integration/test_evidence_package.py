@@ -87,4 +87,4 @@ def test_cli_export_verify_and_refusals(
     verified = runner.invoke(main, ["evidence", "verify", str(out), "--json"])
     assert verified.exit_code == 0, verified.output
     report = verify_package(out.read_bytes())
-    assert [c.status for c in report.checks] == [Status.PASSED] * 11
+    assert [c.status for c in report.checks] == [Status.PASSED] * 12
