@@ -210,3 +210,35 @@ def test_api_template_upload_progress_report_and_refusals(container: Container, 
         )
         assert signing.status_code == 403  # sealing needs a signer
     assert _count(container, ContractRow) == 0
+
+
+def test_sealing_signs_each_contract_whose_worker_confirmed(container: Container, org: str) -> None:
+    from laborsign.identity.notice import notice_sha256
+
+    signer = Scope.employer(ORG, "signer-bulk", {Role.HR, Role.SIGNER})
+    data = filled_sheet(list(sample_contracts(3)))
+    progress = container.bulk.upload(signer, "seal.xlsx", data, now=NOW)
+    container.bulk.start(signer, progress.id, sign=True, now=NOW, enqueue=None)
+    runner = ImportRunner(container, chunk=2, workers=1)
+    runner.run(progress.id)
+    assert container.bulk.progress(signer, progress.id, now=NOW).rows_signed == 0
+    # Two of the three workers take their steps; the third has not yet.
+    service = container.contracts
+    rows = container.bulk.rows(signer, progress.id)
+    for row in rows[:2]:
+        summary = service.summary(Scope.system(), str(row["contract_id"]))
+        worker = Scope.worker(str(summary.worker_id))
+        now = datetime.now(UTC)
+        service.acknowledge_notice(worker, summary.id, notice_sha256=notice_sha256(), now=now)
+        service.record_identity_verified(
+            worker, summary.id, method="development", authoritative=False, now=now
+        )
+        service.confirm_intent(
+            worker, summary.id, document_sha256=summary.document_sha256, otp_channel="sms", now=now
+        )
+    runner.run(progress.id)
+    runner.run(progress.id)  # nothing sealed twice
+    done = container.bulk.progress(signer, progress.id, now=NOW)
+    assert done.rows_signed == 2
+    states = [service.summary(Scope.system(), str(r["contract_id"])).state for r in rows]
+    assert states == [State.EMPLOYER_SIGNED, State.EMPLOYER_SIGNED, State.SENT]

@@ -272,9 +272,9 @@ class ImportRunner:
             ).all()
 
             org = uow.session.get(OrganisationRow, head.org_id)
-        if not ready or org is None:
-            return
-        organisation = Organisation(org.name, org.credit_code)
+            if not ready or org is None:
+                return
+            organisation = Organisation(org.name, org.credit_code)
         # The key and certificate exist before the workers load them (no two make them).
         self._c.signing.organisation_signer(organisation)
         contracts = self._c.contracts
@@ -286,8 +286,8 @@ class ImportRunner:
                 signed = executor.submit(
                     pool.seal_chunk,
                     [(cid, doc.pdf) for cid, doc in current.items()],
-                    org.name,
-                    org.credit_code,
+                    organisation.name,
+                    organisation.credit_code,
                 ).result()
                 for cid, pdf in signed:
                     contracts.record_employer_signature(
