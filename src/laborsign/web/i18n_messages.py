@@ -418,4 +418,160 @@ MESSAGES: Mapping[str, Text] = {
     "hr.audit.outcome": Text("结果", "Outcome"),
     "hr.audit.source": Text("来源地址", "Source"),
     "hr.audit.none": Text("没有记录。", "No events."),
+    # -- the worker's pages (laborsign.web.pages.worker*) ----------------------------------
+    "nav.me": Text("我的合同", "My contracts"),
+    "worker.next": Text("下一步", "Next"),
+    "worker.refused.title": Text("无法继续", "Cannot continue"),
+    "worker.refused.back": Text("返回首页", "Back to the home page"),
+    "worker.steps.label": Text("签署步骤", "Signing steps"),
+    "worker.steps.notice": Text("须知", "Notice"),
+    "worker.steps.identity": Text("身份核验", "Identity"),
+    "worker.steps.read": Text("阅读合同", "Read"),
+    "worker.steps.confirm": Text("确认", "Confirm"),
+    "worker.steps.sign": Text("签名", "Sign"),
+    "worker.start.title": Text("签订电子劳动合同", "Sign your electronic labor contract"),
+    "worker.start.lead": Text(
+        "用人单位邀请您在手机上签订劳动合同。接下来您将阅读签约须知、核验身份、阅读合同全文，"
+        "然后用短信验证码确认并手写签名。",
+        "Your employer invites you to sign a labor contract on your phone. You will read the "
+        "notice, verify your identity, read the full contract, then confirm with an SMS code "
+        "and sign by hand.",
+    ),
+    "worker.start.free": Text("签约全程免费。", "Signing is free of charge."),
+    "worker.start.own": Text(
+        "链接仅供本人使用，只能打开一次。", "The link is for you alone and opens once."
+    ),
+    "worker.start.time": Text(
+        "大约需要 5 分钟；30 分钟无操作需重新获取链接。",
+        "It takes about 5 minutes; after 30 minutes without activity you need a new link.",
+    ),
+    "worker.start.submit": Text("开始签署", "Start"),
+    "worker.notice.version": Text("版本 {version}", "Version {version}"),
+    "worker.notice.read": Text(
+        "我已阅读并理解以上签约须知", "I have read and understood this notice"
+    ),
+    "worker.notice.submit": Text("确认并继续", "Acknowledge and continue"),
+    "worker.identity.title": Text("核验身份", "Verify your identity"),
+    "worker.identity.lead": Text(
+        "请输入您本人的姓名和身份证号，我们将与登记的手机号一起核验，并向该手机发送验证码。",
+        "Enter your own name and ID number; they are checked together with the phone on "
+        "record, and a code is sent to that phone.",
+    ),
+    "worker.identity.phone": Text("登记的手机号：", "Phone on record:"),
+    "worker.identity.name": Text("姓名", "Name"),
+    "worker.identity.id_number": Text("身份证号", "ID number"),
+    "worker.identity.id_hint": Text(
+        "18 位居民身份证号码，最后一位可能是 X。",
+        "The 18-character resident ID number; the last may be X.",
+    ),
+    "worker.identity.submit": Text("核验并发送验证码", "Verify and send the code"),
+    "worker.code.title": Text("输入短信验证码", "Enter the SMS code"),
+    "worker.code.sent": Text("验证码已发送至 {phone}。", "A code was sent to {phone}."),
+    "worker.code.label": Text("验证码", "Code"),
+    "worker.code.submit": Text("确认", "Confirm"),
+    "worker.code.again": Text("没有收到？重新核验", "No code? Verify again"),
+    "worker.read.title": Text("阅读合同", "Read the contract"),
+    "worker.read.lead": Text(
+        "以下是合同全文，请逐页仔细阅读。", "This is the full contract; read every page."
+    ),
+    "worker.read.zoom": Text(
+        "双指可放大页面；点按页面可单独打开。",
+        "Pinch to zoom; tap a page to open it on its own.",
+    ),
+    "worker.read.download": Text("下载合同 PDF", "Download the PDF"),
+    "worker.read.page": Text("第 {n} 页，共 {total} 页", "Page {n} of {total}"),
+    "worker.read.page_alt": Text("合同第 {n} 页（共 {total} 页）", "Contract page {n} of {total}"),
+    "worker.read.digest": Text("文档指纹（SHA-256）：", "Document fingerprint (SHA-256):"),
+    "worker.read.next": Text("我已阅读，去确认签署", "I have read it; confirm"),
+    "worker.confirm.title": Text("确认签署意愿", "Confirm that you want to sign"),
+    "worker.confirm.lead": Text(
+        "我们将向您登记的手机发送签署验证码。输入验证码即表示您同意按上述合同内容签署。",
+        "A signing code goes to the phone on record. Entering it means you agree to sign "
+        "the contract as shown.",
+    ),
+    "worker.confirm.request": Text("获取签署验证码", "Send me the signing code"),
+    "worker.confirm.again": Text("重新发送验证码", "Send a new code"),
+    "worker.confirm.code": Text("签署验证码", "Signing code"),
+    "worker.confirm.submit": Text("下一步：手写签名", "Next: sign by hand"),
+    "worker.confirm.back": Text("返回阅读合同", "Back to the contract"),
+    "worker.sign.title": Text("手写签名", "Sign by hand"),
+    "worker.sign.lead": Text(
+        "请在下方框内用手指写下您的姓名。",
+        "Write your name in the box below with your finger.",
+    ),
+    "worker.sign.pad": Text("签名区", "Signature pad"),
+    "worker.sign.undo": Text("撤销一笔", "Undo"),
+    "worker.sign.clear": Text("清除", "Clear"),
+    "worker.sign.empty": Text("请先在签名区写下您的姓名。", "Draw your signature first."),
+    "worker.sign.noscript": Text(
+        "手写签名需要浏览器启用 JavaScript。", "Signing by hand needs JavaScript."
+    ),
+    "worker.sign.submit": Text("确认签署", "Sign the contract"),
+    "worker.sign.busy": Text("正在签署…", "Signing…"),
+    "worker.done.title": Text("签署完成", "Signed"),
+    "worker.done.signed": Text(
+        "您已签署合同。用人单位签署后合同生效，届时您会收到短信。",
+        "You have signed. The contract takes effect when the employer has signed; you will "
+        "get an SMS.",
+    ),
+    "worker.done.effective": Text(
+        "双方均已签署，合同已生效。请下载保存一份。",
+        "Both parties have signed; the contract is in effect. Download and keep a copy.",
+    ),
+    "worker.done.intent_title": Text("已确认签署意愿", "Intent confirmed"),
+    "worker.done.intent": Text(
+        "用人单位签署后，您会收到新的短信链接，用于完成您的签名。",
+        "After the employer signs, you will get a new SMS link to add your signature.",
+    ),
+    "worker.done.state": Text("合同状态：", "Contract status:"),
+    "worker.done.download": Text("下载合同", "Download the contract"),
+    "worker.done.me": Text("以后可随时在这里查看：", "Find it at any time in"),
+    "worker.decline.link": Text("不同意签署？拒签", "Do not agree? Decline"),
+    "worker.decline.title": Text("拒绝签署", "Decline to sign"),
+    "worker.decline.lead": Text(
+        "拒签后合同不会生效，本签署链接失效。请写明理由，用人单位会收到通知。",
+        "If you decline, the contract does not take effect and this link stops working. "
+        "Give a reason; your employer is told.",
+    ),
+    "worker.decline.reason": Text("拒签理由", "Reason"),
+    "worker.decline.submit": Text("确认拒签", "Decline"),
+    "worker.decline.back": Text("返回签署", "Back to signing"),
+    "worker.declined.title": Text("已拒签", "Declined"),
+    "worker.declined.text": Text(
+        "您已拒绝签署该合同，合同不会生效。", "You declined this contract; it will not take effect."
+    ),
+    "worker.me.title": Text("我的合同", "My contracts"),
+    "worker.me.login_lead": Text(
+        "用登记的手机号和短信验证码登录，查看、下载和打印您与各用人单位的全部劳动合同，免费。",
+        "Sign in with your phone and an SMS code to view, download and print all your "
+        "labor contracts with every employer, free of charge.",
+    ),
+    "worker.me.phone": Text("手机号", "Phone number"),
+    "worker.me.send_code": Text("发送验证码", "Send the code"),
+    "worker.me.code_sent": Text(
+        "如该手机号已登记，验证码已发送。", "If this phone is registered, a code was sent."
+    ),
+    "worker.me.login": Text("登录", "Sign in"),
+    "worker.me.lead": Text(
+        "您与各用人单位的全部劳动合同。", "All your labor contracts, with every employer."
+    ),
+    "worker.me.none": Text("还没有合同。", "No contracts yet."),
+    "worker.me.number": Text("合同编号", "Number"),
+    "worker.me.position": Text("岗位", "Position"),
+    "worker.me.state": Text("状态", "Status"),
+    "worker.me.completed": Text("生效时间", "In effect since"),
+    "worker.me.view": Text("查看", "View"),
+    "worker.me.download": Text("下载", "Download"),
+    "worker.me.print": Text("打印", "Print"),
+    "worker.me.logout": Text("退出", "Sign out"),
+    "worker.me.back": Text("返回我的合同", "Back to my contracts"),
+    "worker.me.verify_hint": Text(
+        "任何人都可以验证下载的合同是否真实、未被改动：",
+        "Anyone can check that a downloaded contract is genuine and unchanged:",
+    ),
+    "worker.me.history": Text("签署与查阅记录", "History"),
+    "worker.me.at": Text("时间（北京）", "Time (Beijing)"),
+    "worker.me.step": Text("事项", "What"),
+    "worker.me.actor": Text("操作方", "By"),
+    "worker.me.text": Text("合同全文", "Full text"),
 }

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from laborsign.web.pages import hr, login, ops, verify
+from laborsign.web.pages import hr, login, ops, verify, worker, worker_me
 from laborsign.web.pages.templating import STATIC, render
 from laborsign.web.security_headers import SecurityHeaders
 
@@ -35,6 +35,14 @@ class CachedStatic(StaticFiles):
 def install(app: FastAPI, *, https: bool) -> None:
     """Pages, static files and security headers on every response of `app`."""
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
-    for router in (home, verify.router, login.router, ops.router, *hr.ROUTERS):
+    for router in (
+        home,
+        verify.router,
+        login.router,
+        ops.router,
+        *hr.ROUTERS,
+        worker_me.router,
+        *worker.ROUTERS,
+    ):
         app.include_router(router)
     app.add_middleware(SecurityHeaders, https=https)
