@@ -318,3 +318,20 @@ def test_templates_and_docs(api: Api) -> None:
     assert docs.status_code == 200 and "/api/v1/contracts/{contract_id}/pdf" in docs.text
     assert "cdn" not in docs.text.lower()
     assert "/api/v1/contracts" in api.client.get("/openapi.json").json()["paths"]
+
+
+def test_an_api_key_creates_and_reads_contracts(api: Api) -> None:
+    # An API key acts as `apikey:<uuid>`, longer than a user id: the actor columns take it.
+    admin = Scope.employer(api.org_id, "admin", [Role.EMPLOYER_ADMIN])
+    key = api.container.parties.api_keys.create(
+        admin, "hr-system", ["contracts:read", "contracts:write"], NOW
+    )
+    headers = {"Authorization": f"Bearer {key['token']}"}
+    made = api.client.post(
+        "/api/v1/contracts",
+        json={**body("LS-API-KEY-1"), "worker_id": api.worker_id},
+        headers=headers,
+    )
+    assert made.status_code == 201, made.text
+    read = api.client.get(f"/api/v1/contracts/{made.json()['contract']['id']}", headers=headers)
+    assert read.status_code == 200, read.text

@@ -37,7 +37,7 @@ class RenewalRow(TenantScoped, WorkerVisible, Base):
     worker_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id"), index=True)
     entitlement: Mapped[str | None] = mapped_column(String(30))  # EntitlementGround or None
     worker_choice: Mapped[str] = mapped_column(String(20))  # WorkerChoice
-    created_by: Mapped[str] = mapped_column(String(36))
+    created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -57,7 +57,7 @@ class AmendmentRow(TenantScoped, WorkerVisible, Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)  # sealed: the changed clauses
     document_sha256: Mapped[str] = mapped_column(String(64))
     signed_by: Mapped[str] = mapped_column(String(40))  # "", "worker", "employer", both
-    created_by: Mapped[str] = mapped_column(String(36))
+    created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
@@ -85,5 +85,5 @@ class TerminationRow(TenantScoped, WorkerVisible, Base):
     service_months: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)  # sealed: wage, cap and severance
     certificate_sha256: Mapped[str] = mapped_column(String(64))
-    created_by: Mapped[str] = mapped_column(String(36))
+    created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
