@@ -106,6 +106,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "LABORSIGN_HOST": "127.0.0.1",
         "LABORSIGN_MODE": "development",
         "LABORSIGN_LOG_LEVEL": "warning",
+        # A worker's ceremony asks for several SMS codes for one phone within a minute.
+        "LABORSIGN_OTP_RESEND_SECONDS": "0",
     }
     for name in ("LABORSIGN_DATABASE_URL", "LABORSIGN_PUBLIC_URL", "LABORSIGN_SECRET_KEY"):
         env.pop(name, None)
@@ -178,8 +180,21 @@ def browser(server: Server) -> Iterator[Browser]:
         launched.close()
 
 
-def _open_page(browser: Browser, server: Server, viewport: dict[str, int]) -> Iterator[Page]:
-    context = browser.new_context(base_url=server.url, viewport=viewport, locale="zh-CN")
+def _open_page(
+    browser: Browser,
+    server: Server,
+    viewport: dict[str, int],
+    *,
+    has_touch: bool = False,
+    is_mobile: bool = False,
+) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=server.url,
+        viewport=viewport,  # type: ignore[arg-type]
+        locale="zh-CN",
+        has_touch=has_touch,
+        is_mobile=is_mobile,
+    )
     page = context.new_page()
     problems: list[str] = []
 
