@@ -82,6 +82,23 @@ class Reminders:
                 sent.append((contract_id, party))
         return sent
 
+    def remind(self, contract_id: str, now: datetime) -> str | None:
+        """Remind the party whose turn it is in one contract (HR asking for it), within the
+        same once-per-interval limit as the job; the party reminded, or None when nobody is
+        waiting or the party was reminded in this interval already. The caller has checked
+        that the contract is one it may see (this reads it in the system scope)."""
+        slot = int(now.timestamp() // self._interval.total_seconds())
+        with self._uow(system_scope()) as uow:
+            row = uow.session.get(ContractRow, contract_id)
+            waiting = (
+                waiting_party(State(row.state), SigningOrder(row.signing_order))
+                if row is not None
+                else None
+            )
+        if waiting is None or not self._remind(contract_id, waiting, slot, now):
+            return None
+        return waiting
+
     def _remind(self, contract_id: str, party: str, slot: int, now: datetime) -> bool:
         key = f"reminder:{contract_id}:{party}:{slot}"
         with self._uow(system_scope()) as uow:

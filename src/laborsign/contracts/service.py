@@ -317,9 +317,15 @@ class ContractService:
             uow.commit()
             return summary_of(row)
 
-    def void(self, scope: Scope, contract_id: str, *, now: datetime) -> ContractSummary:
+    def void(
+        self, scope: Scope, contract_id: str, *, now: datetime, reason: str | None = None
+    ) -> ContractSummary:
+        """The employer voids; like a decline, the event keeps only the reason's digest."""
         _require_role(scope, DRAFTERS)
-        return self._advance(scope, contract_id, lc.Void(), now, _Change({}, {}, "contract.voided"))
+        artifacts = {"void-reason.txt": sha256_hex(reason.encode())} if reason else {}
+        return self._advance(
+            scope, contract_id, lc.Void(), now, _Change(artifacts, {}, "contract.voided")
+        )
 
     def decline(
         self, scope: Scope, contract_id: str, *, now: datetime, reason: str | None = None

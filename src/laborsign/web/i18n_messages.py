@@ -113,10 +113,10 @@ MESSAGES: Mapping[str, Text] = {
     "staff.next": Text("可以进行的操作", "What you can do"),
     "staff.api_docs": Text("接口文档（API）", "API documentation"),
     "staff.more_soon": Text(
-        "合同、劳动者和批量导入等人事页面正在建设中；目前可通过接口（API）和命令行完成。",
-        "The HR pages for contracts, workers and bulk import are being built; until then "
-        "use the API and the command line.",
+        "页面上的每项操作也可以通过接口（API）和命令行完成。",
+        "Everything these pages do can also be done through the API and the command line.",
     ),
+    "staff.hr": Text("人事工作台", "HR console"),
     "staff.logout": Text("退出登录", "Log out"),
     "role.sysadmin": Text("系统管理员", "System administrator"),
     "role.secadmin": Text("安全管理员", "Security administrator"),
@@ -324,6 +324,134 @@ MESSAGES: Mapping[str, Text] = {
     ),
     "hr.contract.void_confirm": Text("确认作废", "Void it"),
     "hr.contract.timeline": Text("存证记录", "Evidence timeline"),
+    # -- signing, reminders, paper copies, batch signing, seals, bulk import -------------
+    "hr.nav.signing": Text("批量签署", "Batch signing"),
+    "hr.nav.imports": Text("批量导入", "Bulk import"),
+    "hr.nav.seal": Text("单位印章", "Seal"),
+    "hr.contract.waiting": Text("等待", "Waiting for"),
+    "hr.contract.waiting_worker": Text("劳动者签署", "the worker's signature"),
+    "hr.contract.waiting_employer": Text("用人单位签署", "the employer's signature"),
+    "hr.contract.remind": Text("提醒签署", "Send a reminder"),
+    "hr.contract.paper_copy": Text("下载纸质件（加盖核验页）", "Download a certified paper copy"),
+    "hr.contract.paper_copy_hint": Text(
+        "纸质件在合同全文后附一页证明：原件摘要、核验二维码和单位印章。每次出具都记入存证记录。",
+        "The paper copy ends with a certification page: the original's digest, a QR code to "
+        "verify it and the seal. Each copy issued is recorded as evidence.",
+    ),
+    "hr.contract.void_reason": Text("作废原因", "Reason for voiding"),
+    "hr.sign.title": Text("用人单位签署", "Sign for the employer"),
+    "hr.sign.hint": Text(
+        "输入您身份验证器中的 6 位动态口令，确认以本单位的证书和印章签署。",
+        "Enter the 6-digit code from your authenticator to sign with the organisation's "
+        "certificate and seal.",
+    ),
+    "hr.sign.totp": Text("动态口令", "Authenticator code"),
+    "hr.sign.submit": Text("签署并盖章", "Sign and seal"),
+    "hr.sign.busy": Text("正在签署…", "Signing…"),
+    "hr.batch.title": Text("批量签署", "Batch signing"),
+    "hr.batch.lead": Text(
+        "劳动者已确认、等待用人单位签署的合同（每次最多 {max} 份）。"
+        "一个动态口令确认全部选中的合同，每份合同单独签署，一份失败不影响其他合同。",
+        "Contracts the worker confirmed that await the employer's signature (at most {max} at "
+        "a time). One authenticator code confirms all chosen contracts; each is signed on its "
+        "own, so one failure leaves the others signed.",
+    ),
+    "hr.batch.count": Text("{count} 份合同等待签署", "{count} contracts await signing"),
+    "hr.batch.choose": Text("选择", "Choose"),
+    "hr.batch.since": Text("更新时间", "Updated"),
+    "hr.batch.open": Text("查看", "open"),
+    "hr.batch.submit": Text("签署选中的合同", "Sign the chosen contracts"),
+    "hr.batch.none": Text(
+        "没有等待用人单位签署的合同。", "No contracts await the employer's signature."
+    ),
+    "hr.batch.results": Text("{count} 份中已签署 {ok} 份", "{ok} of {count} signed"),
+    "hr.batch.outcome": Text("结果", "Outcome"),
+    "hr.batch.signed": Text("已签署", "signed"),
+    "hr.batch.failed": Text("未签署", "not signed"),
+    "hr.seal.title": Text("单位印章", "The organisation's seal"),
+    "hr.seal.lead": Text(
+        "{organisation} 签署合同时使用的印章。",
+        "The seal {organisation} signs its contracts with.",
+    ),
+    "hr.seal.alt": Text("{organisation} 的印章", "Seal of {organisation}"),
+    "hr.seal.uploaded": Text("上传于 {at}", "Uploaded {at}"),
+    "hr.seal.generated": Text(
+        "尚未上传印章：使用平台按单位名称生成的圆形红色印章。",
+        "No seal uploaded: the round red seal the platform draws from the organisation's name.",
+    ),
+    "hr.seal.uploaded_now": Text(
+        "印章已更新，此后的签署使用新印章。",
+        "The seal was replaced; signatures from now on use it.",
+    ),
+    "hr.seal.upload": Text("上传印章", "Upload a seal"),
+    "hr.seal.file": Text("印章图片（PNG）", "Seal image (PNG)"),
+    "hr.seal.limits": Text(
+        "PNG 格式，不超过 {kib} KiB，每边 {min}–{max} 像素，背景透明为宜。",
+        "PNG, at most {kib} KiB, each side {min}–{max} pixels, preferably on a transparent "
+        "background.",
+    ),
+    "hr.seal.submit": Text("上传", "Upload"),
+    "hr.imports.title": Text("批量导入", "Bulk import"),
+    "hr.imports.lead": Text(
+        "从 Excel 批量签发合同：下载模板、逐行填写、上传检查，无误后开始签发。",
+        "Issue many contracts from Excel: download the template, fill one row per contract, "
+        "upload it to be checked, then start.",
+    ),
+    "hr.imports.step_template": Text("1. 下载模板", "1. Download the template"),
+    "hr.imports.download": Text("{template}模板（.xlsx）", "{template} template (.xlsx)"),
+    "hr.imports.step_upload": Text("2. 上传填好的表格", "2. Upload the filled sheet"),
+    "hr.imports.file": Text("Excel 文件（.xlsx）", "Excel file (.xlsx)"),
+    "hr.imports.file_hint": Text(
+        "不超过 {mib} MB。上传后逐行检查，此时不会生成任何合同。",
+        "At most {mib} MB. Each row is checked; no contract is made yet.",
+    ),
+    "hr.imports.upload": Text("上传并检查", "Upload and check"),
+    "hr.imports.checking": Text("正在检查…", "Checking…"),
+    "hr.imports.recent": Text("最近的导入", "Recent imports"),
+    "hr.imports.filename": Text("文件", "File"),
+    "hr.imports.state": Text("状态", "State"),
+    "hr.imports.rows": Text("行数", "Rows"),
+    "hr.imports.created": Text("上传时间", "Uploaded"),
+    "hr.imports.none": Text("还没有导入。", "No imports yet."),
+    "hr.import.title": Text("批量导入：{filename}", "Bulk import: {filename}"),
+    "hr.import.summary": Text(
+        "共 {total} 行，{invalid} 行有错误，{warned} 行有提示。",
+        "{total} rows, {invalid} with errors, {warned} with warnings.",
+    ),
+    "hr.import.rejected": Text(
+        "表格有错误，未生成任何合同。请按下表或检查报告修改后重新上传。",
+        "The sheet has errors; no contract was made. Fix the rows below (or in the report) "
+        "and upload it again.",
+    ),
+    "hr.import.progress": Text("签发进度", "Progress"),
+    "hr.import.counts": Text(
+        "已签发 {done} 份，失败 {failed} 份，共 {planned} 份（{percent}%）",
+        "{done} issued, {failed} failed, of {planned} ({percent}%)",
+    ),
+    "hr.import.sealing": Text(
+        "劳动者确认后自动盖章；已盖章 {signed} 份。",
+        "Sealed once each worker confirms; {signed} sealed so far.",
+    ),
+    "hr.import.report": Text("下载检查报告（.xlsx）", "Download the report (.xlsx)"),
+    "hr.import.back": Text("返回批量导入", "Back to bulk import"),
+    "hr.import.start_title": Text("3. 开始签发", "3. Start"),
+    "hr.import.start_hint": Text(
+        "将生成并发送 {count} 份合同，每位劳动者收到签署短信。",
+        "{count} contracts will be made and sent; each worker gets a text to sign.",
+    ),
+    "hr.import.seal": Text(
+        "劳动者确认后由本单位自动签署盖章",
+        "Sign and seal for the employer once each worker confirms",
+    ),
+    "hr.import.seal_hint": Text(
+        "勾选自动盖章时必须输入您的动态口令。", "Needed when sealing: your authenticator code."
+    ),
+    "hr.import.start": Text("开始签发", "Start issuing"),
+    "hr.import.rows": Text("逐行检查结果", "Row by row"),
+    "hr.import.row": Text("行号", "Row"),
+    "hr.import.findings": Text("检查发现", "Findings"),
+    "hr.import.contract": Text("合同", "Contract"),
+    "hr.import.open_contract": Text("查看合同", "Open"),
     "hr.form.title_new": Text("起草劳动合同", "Draft a labor contract"),
     "hr.form.title_edit": Text("修改合同 {number}", "Edit contract {number}"),
     "hr.form.start": Text("选择范本和劳动者", "Choose the template and the worker"),

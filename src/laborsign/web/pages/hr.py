@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from laborsign.errors import LaborSignError
 from laborsign.parties.workers import NewWorker
 from laborsign.web.auth import container_of, utc_now
-from laborsign.web.pages import hr_admin, hr_contracts
+from laborsign.web.pages import hr_admin, hr_bulk, hr_contracts, hr_seals, hr_signing
 from laborsign.web.pages.hr_common import (
     DRAFTERS,
     EMPLOYER_STAFF,
@@ -90,4 +90,11 @@ def add_worker(
     return _workers_page(request, staff, added=str(made["name"]))
 
 
-ROUTERS = (router, hr_contracts.router, hr_admin.router)
+ROUTERS = (
+    router,
+    hr_contracts.router,
+    hr_signing.router,
+    hr_bulk.router,
+    hr_admin.router,
+    hr_seals.router,
+)

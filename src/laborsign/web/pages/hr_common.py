@@ -32,15 +32,20 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 EMPLOYER_STAFF = allow(Role.EMPLOYER_ADMIN, Role.HR, Role.SIGNER)
 DRAFTERS = allow(Role.EMPLOYER_ADMIN, Role.HR)
 ADMINS = allow(Role.EMPLOYER_ADMIN)
+# The employer's signature is an authorised signer's act (with his TOTP code).
+SIGNERS = allow(Role.SIGNER)
 
 # (href, catalogue key, roles that see it), in the order of the navigation.
 NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/hr", "hr.nav.dashboard", EMPLOYER_STAFF.roles),
     ("/hr/workers", "hr.nav.workers", EMPLOYER_STAFF.roles),
     ("/hr/contracts", "hr.nav.contracts", EMPLOYER_STAFF.roles),
+    ("/hr/signing", "hr.nav.signing", SIGNERS.roles),
+    ("/hr/imports", "hr.nav.imports", EMPLOYER_STAFF.roles),
     ("/hr/admin/users", "hr.nav.users", ADMINS.roles),
     ("/hr/admin/api-keys", "hr.nav.api_keys", ADMINS.roles),
     ("/hr/admin/webhooks", "hr.nav.webhooks", ADMINS.roles),
+    ("/hr/admin/seal", "hr.nav.seal", ADMINS.roles),
     ("/hr/admin/audit", "hr.nav.audit", ADMINS.roles),
 )
 

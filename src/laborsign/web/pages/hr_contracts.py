@@ -20,7 +20,9 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from laborsign.bootstrap import Container
+from laborsign.ceremony.reminders import waiting_party
 from laborsign.contracts import lifecycle as lc
+from laborsign.contracts.access import AccessKind, record_access
 from laborsign.contracts.examples import example_contract
 from laborsign.contracts.lifecycle import STATE_NAMES, Party, State
 from laborsign.contracts.listing import ListFilter, list_page
@@ -33,13 +35,14 @@ from laborsign.contracts.records import (
 )
 from laborsign.contracts.routes import TEMPLATE_TITLES
 from laborsign.contracts.rules import Finding, Severity
-from laborsign.errors import LaborSignError, NotFound
+from laborsign.errors import InvalidInput, LaborSignError, NotFound
 from laborsign.i18n import Text
 from laborsign.parties.tables import OrganisationRow
-from laborsign.web.auth import container_of, utc_now
+from laborsign.web.auth import Allow, container_of, utc_now
 from laborsign.web.pages.hr_common import (
     DRAFTERS,
     EMPLOYER_STAFF,
+    SIGNERS,
     Staff,
     beijing,
     check_csrf,
@@ -376,12 +379,18 @@ def _contract_page(
     notice: str | None = None,
     findings: list[Finding] | None = None,
     status: int = 200,
+    viewed: bool = False,
 ) -> Response:
+    """The contract page; `viewed`: HR opened it, which is recorded as evidence (a view of
+    the contract, as the API records its reads)."""
     container = container_of(request)
     try:
         summary = container.contracts.summary(staff.scope, contract_id)
     except NotFound as exc:
         return not_found(request, exc)
+    if viewed:
+        record_access(container, staff.principal, summary, AccessKind.SUMMARY, utc_now())
+    waiting = waiting_party(summary.state, summary.signing_order)
     worker = None
     if summary.worker_id:
         worker = worker_identity(container, staff.scope, summary.worker_id).masked
@@ -412,6 +421,10 @@ def _contract_page(
         and summary.state is State.DRAFT
         and bool(summary.errors or open_warnings),
         may_void=drafter and _employer_may(summary, lc.Action.VOID),
+        may_sign=staff.has(SIGNERS) and waiting == "employer",
+        may_remind=drafter and waiting is not None,
+        may_paper=summary.state is State.EFFECTIVE,
+        waiting=staff.t(f"hr.contract.waiting_{waiting}") if waiting else None,
         error=error,
         notice=notice,
         findings=[(f.field, staff.t.text(f.message)) for f in findings or []],
@@ -426,22 +439,26 @@ def contract_page(request: Request, contract_id: str) -> Response:
         return staff
     done = request.query_params.get("done", "")
     notice = staff.t.text(DONE[done]) if done in DONE else None
-    return _contract_page(request, staff, contract_id, notice=notice)
+    return _contract_page(request, staff, contract_id, notice=notice, viewed=True)
 
 
-def _act(
+def act(
     request: Request,
     contract_id: str,
     csrf: str,
-    act: Any,
-    done: str,
+    action: Any,
+    done: str | Any,
+    policy: Allow = DRAFTERS,
 ) -> Response:
-    staff = open_page(request, DRAFTERS)
+    """Run `action(staff)` for a contract page's form, then back to the page with the notice
+    `done` (or `done(result)`); a refusal is shown on the page, another employer's contract
+    is absent."""
+    staff = open_page(request, policy)
     if not isinstance(staff, Staff):
         return staff
     try:
         check_csrf(staff, csrf)
-        act(staff)
+        result = action(staff)
     except NotFound as exc:
         return not_found(request, exc)
     except ContractHasErrors as exc:
@@ -450,7 +467,8 @@ def _act(
         )
     except LaborSignError as exc:
         return _contract_page(request, staff, contract_id, error=staff.t.text(exc.message))
-    return see_other(f"/hr/contracts/{contract_id}?done={done}")
+    key = done if isinstance(done, str) else done(result)
+    return see_other(f"/hr/contracts/{contract_id}?done={key}")
 
 
 @router.post("/hr/contracts/{contract_id}/send")
@@ -458,7 +476,7 @@ def send_contract(
     request: Request, contract_id: str, csrf: Annotated[str, Form(max_length=100)] = ""
 ) -> Response:
     service = container_of(request).contracts
-    return _act(
+    return act(
         request,
         contract_id,
         csrf,
@@ -469,19 +487,38 @@ def send_contract(
 
 @router.post("/hr/contracts/{contract_id}/void")
 def void_contract(
-    request: Request, contract_id: str, csrf: Annotated[str, Form(max_length=100)] = ""
+    request: Request,
+    contract_id: str,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     service = container_of(request).contracts
-    return _act(
-        request,
-        contract_id,
-        csrf,
-        lambda staff: service.void(staff.scope, contract_id, now=utc_now()),
-        "voided",
-    )
+
+    def void(staff: Staff) -> object:
+        if not reason.strip():
+            raise InvalidInput(VOID_REASON_NEEDED, field="reason")
+        return service.void(staff.scope, contract_id, now=utc_now(), reason=reason.strip())
+
+    return act(request, contract_id, csrf, void, "voided")
+
+
+VOID_REASON_NEEDED = Text("请填写作废原因", "give the reason for voiding")
 
 
 DONE: dict[str, Text] = {
     "sent": Text("合同已发送给劳动者。", "The contract was sent to the worker."),
     "voided": Text("合同已作废。", "The contract was voided."),
+    "signed": Text("用人单位已签署。", "The employer signed."),
+    "effective": Text(
+        "用人单位已签署，合同已生效。", "The employer signed; the contract is in effect."
+    ),
+    "reminded_worker": Text("已提醒劳动者签署。", "The worker was reminded to sign."),
+    "reminded_employer": Text(
+        "已通知本单位的系统：合同等待用人单位签署。",
+        "Your systems were told that the contract awaits the employer's signature.",
+    ),
+    "not_reminded": Text(
+        "本时段内已经提醒过，未再次提醒。",
+        "A reminder went out in this period already; none was sent now.",
+    ),
 }
