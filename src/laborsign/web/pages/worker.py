@@ -92,6 +92,24 @@ def _message(request: Request, exc: LaborSignError) -> str:
     return Translator(page_lang(request)).text(exc.message)
 
 
+def _open_step(request: Request) -> Step | Response:
+    """The request's open ceremony, or the page that says why there is none."""
+    try:
+        return _step(request)
+    except LaborSignError as exc:
+        return refusal_page(request, exc)
+
+
+def _posted_step(request: Request, csrf: str) -> Step | Response:
+    """As `_open_step`, for a form post: its form token must belong to the ceremony too."""
+    try:
+        step = _step(request)
+        check_form_token(container_of(request), step.token, csrf)
+    except LaborSignError as exc:
+        return refusal_page(request, exc)
+    return step
+
+
 # ---- the link -----------------------------------------------------------------------------
 
 
@@ -120,10 +138,9 @@ def open_link(request: Request, token: Annotated[str, Form(max_length=100)]) -> 
 
 @router.get("/ceremony/notice")
 def notice_page(request: Request) -> Response:
-    try:
-        step = _step(request)
-    except LaborSignError as exc:
-        return refusal_page(request, exc)
+    step = _open_step(request)
+    if isinstance(step, Response):
+        return step
     return _page(
         request,
         "notice.html",
@@ -150,10 +167,9 @@ def acknowledge(request: Request, csrf: Csrf = "") -> Response:
 
 @router.get("/ceremony/identity")
 def identity_page(request: Request) -> Response:
-    try:
-        step = _step(request)
-    except LaborSignError as exc:
-        return refusal_page(request, exc)
+    step = _open_step(request)
+    if isinstance(step, Response):
+        return step
     if step.summary.state is not State.NOTICE_ACKNOWLEDGED:
         return see_other(step_url(step.summary))
     return _identity_form(request, step)
@@ -181,11 +197,9 @@ def identity_submit(
     csrf: Csrf = "",
 ) -> Response:
     container = container_of(request)
-    try:
-        step = _step(request)
-        check_form_token(container, step.token, csrf)
-    except LaborSignError as exc:
-        return refusal_page(request, exc)
+    step = _posted_step(request, csrf)
+    if isinstance(step, Response):
+        return step
     try:
         masked = container.ceremony.worker.verify_identity(
             step.token, name, id_number, _ip(request), utc_now()
@@ -200,11 +214,9 @@ def identity_code(
     request: Request, code: Annotated[str, Form(max_length=10)], csrf: Csrf = ""
 ) -> Response:
     container = container_of(request)
-    try:
-        step = _step(request)
-        check_form_token(container, step.token, csrf)
-    except LaborSignError as exc:
-        return refusal_page(request, exc)
+    step = _posted_step(request, csrf)
+    if isinstance(step, Response):
+        return step
     try:
         container.ceremony.worker.confirm_identity(step.token, code.strip(), utc_now())
     except LaborSignError as exc:
@@ -275,10 +287,9 @@ def document_pdf(request: Request) -> Response:
 
 @router.get("/ceremony/confirm")
 def confirm_page(request: Request) -> Response:
-    try:
-        step = _step(request)
-    except LaborSignError as exc:
-        return refusal_page(request, exc)
+    step = _open_step(request)
+    if isinstance(step, Response):
+        return step
     if step_url(step.summary) != "/ceremony/read":
         return see_other(step_url(step.summary))
     return _page(request, "confirm.html", step, sent_to=None)
@@ -288,11 +299,9 @@ def confirm_page(request: Request) -> Response:
 def confirm_request_code(request: Request, csrf: Csrf = "") -> Response:
     """A signing code bound to the document's current revision, to the phone on record."""
     container = container_of(request)
-    try:
-        step = _step(request)
-        check_form_token(container, step.token, csrf)
-    except LaborSignError as exc:
-        return refusal_page(request, exc)
+    step = _posted_step(request, csrf)
+    if isinstance(step, Response):
+        return step
     phone = step.parties.worker_phone
     try:
         container.ceremony.worker.request_intent_code(step.token, _ip(request), utc_now())
@@ -306,12 +315,9 @@ def signature_page(
     request: Request, code: Annotated[str, Form(max_length=10)], csrf: Csrf = ""
 ) -> Response:
     """The drawing pad; the code he typed travels on with the drawing (checked on signing)."""
-    container = container_of(request)
-    try:
-        step = _step(request)
-        check_form_token(container, step.token, csrf)
-    except LaborSignError as exc:
-        return refusal_page(request, exc)
+    step = _posted_step(request, csrf)
+    if isinstance(step, Response):
+        return step
     return _page(request, "signature.html", step, code=code.strip())
 
 
@@ -332,11 +338,9 @@ def sign(
     csrf: Csrf = "",
 ) -> Response:
     container = container_of(request)
-    try:
-        step = _step(request)
-        check_form_token(container, step.token, csrf)
-    except LaborSignError as exc:
-        return refusal_page(request, exc)
+    step = _posted_step(request, csrf)
+    if isinstance(step, Response):
+        return step
     try:
         png = _png_of(signature)
     except LaborSignError as exc:
@@ -352,10 +356,9 @@ def sign(
 
 @router.get("/ceremony/done")
 def done_page(request: Request) -> Response:
-    try:
-        step = _step(request)
-    except LaborSignError as exc:
-        return refusal_page(request, exc)
+    step = _open_step(request)
+    if isinstance(step, Response):
+        return step
     state = step.summary.state
     if step_url(step.summary) != "/ceremony/done":
         return see_other(step_url(step.summary))
@@ -376,10 +379,9 @@ def done_page(request: Request) -> Response:
 
 @router.get("/ceremony/decline")
 def decline_page(request: Request) -> Response:
-    try:
-        step = _step(request)
-    except LaborSignError as exc:
-        return refusal_page(request, exc)
+    step = _open_step(request)
+    if isinstance(step, Response):
+        return step
     return _page(request, "decline.html", step, reason="")
 
 
@@ -388,11 +390,9 @@ def decline_submit(
     request: Request, reason: Annotated[str, Form(max_length=500)] = "", csrf: Csrf = ""
 ) -> Response:
     container = container_of(request)
-    try:
-        step = _step(request)
-        check_form_token(container, step.token, csrf)
-    except LaborSignError as exc:
-        return refusal_page(request, exc)
+    step = _posted_step(request, csrf)
+    if isinstance(step, Response):
+        return step
     try:
         container.ceremony.worker.decline(step.token, reason, utc_now())
     except LaborSignError as exc:
@@ -416,5 +416,6 @@ link_router = APIRouter(include_in_schema=False)
 def link_page(request: Request, token: str) -> Response:
     """The SMS link's landing page: what this is, and a button that opens the ceremony."""
     return render(request, "worker/start.html", logged_in=False, token=token, error=None)
+
 
 ROUTERS = (router, link_router)
