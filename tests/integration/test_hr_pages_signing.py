@@ -469,7 +469,7 @@ def test_bulk_import_upload_rows_start_and_progress(console: Console) -> None:
     assert re.fullmatch(r"/hr/imports/[0-9a-f-]+", url)
     view = hr.client.get(url).text
     assert "已校验，待开始" in view and view.count('class="row-pending"') == 3
-    assert f'action="{url}/start"' in view and 'data-polling="false"' in view
+    assert f'action="{url}/start"' in view and 'id="import-bar"' not in view  # not started
 
     # Another employer finds nothing there.
     other = staff(console, console.org_b, Role.HR)
@@ -482,6 +482,7 @@ def test_bulk_import_upload_rows_start_and_progress(console: Console) -> None:
     assert _done(started) == url
     done = hr.client.get(url).text
     assert "已完成" in done and done.count('class="row-done"') == 3
+    assert 'max="3" value="3"' in done and 'data-polling="false"' in done
     assert len(re.findall(r'href="/hr/contracts/[0-9a-f-]+"', done)) == 3
     assert f"/api/v1/bulk/imports/{url.rsplit('/', 1)[1]}/report.xlsx" in done
     listed = hr.client.get("/hr/contracts", params={"number": prefix}).text

@@ -85,6 +85,7 @@ class ImportView:
     percent: int
     rows: list[RowLine]
     startable: bool
+    started: bool  # a run was started: its progress is shown
     polling: bool  # the run is under way: the page's script follows its progress
 
 
@@ -153,6 +154,7 @@ def import_view(container: Container, staff: Staff, import_id: str) -> ImportVie
         100 * finished // planned if planned else 0,
         rows,
         progress.state in STARTABLE - RUNNING,
+        progress.state not in {"validated", "rejected"},
         progress.state in RUNNING,
     )
 
