@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -40,6 +42,19 @@ Caller = Principal | None
 
 def _source(request: Request) -> str | None:
     return request.client.host if request.client else None
+
+
+def _create(
+    request: Request,
+    caller: Caller,
+    body: BaseModel,
+    make: Callable[[Scope, datetime], object],
+) -> JSONResponse:
+    """Creates once per Idempotency-Key, in the caller's scope, with the request's clock."""
+    principal, now = authenticated(caller), utc_now()
+    return idempotent(
+        request, principal, body.model_dump(), lambda: make(principal.scope, now), now
+    )
 
 
 # -- authentication --------------------------------------------------------------------------
@@ -146,14 +161,12 @@ def create_organisation(
     body: OrganisationBody,
     caller: Annotated[Caller, Depends(allow(Role.SYSADMIN))],
 ) -> JSONResponse:
-    principal, now = authenticated(caller), utc_now()
     service = container_of(request).parties.organisations
-    return idempotent(
+    return _create(
         request,
-        principal,
-        body.model_dump(),
-        lambda: service.create(principal.scope, NewOrganisation(**body.model_dump()), now),
-        now,
+        caller,
+        body,
+        lambda scope, now: service.create(scope, NewOrganisation(**body.model_dump()), now),
     )
 
 
@@ -262,14 +275,9 @@ def create_api_key(
     body: ApiKeyBody,
     caller: Annotated[Caller, Depends(allow(Role.EMPLOYER_ADMIN))],
 ) -> JSONResponse:
-    principal, now = authenticated(caller), utc_now()
     keys = container_of(request).parties.api_keys
-    return idempotent(
-        request,
-        principal,
-        body.model_dump(),
-        lambda: keys.create(principal.scope, body.name, body.scopes, now),
-        now,
+    return _create(
+        request, caller, body, lambda scope, now: keys.create(scope, body.name, body.scopes, now)
     )
 
 
@@ -307,14 +315,12 @@ def create_worker(
         Depends(allow(Role.EMPLOYER_ADMIN, Role.HR, api_scope=ApiScope.WORKERS_WRITE)),
     ],
 ) -> JSONResponse:
-    principal, now = authenticated(caller), utc_now()
     workers = container_of(request).parties.workers
-    return idempotent(
+    return _create(
         request,
-        principal,
-        body.model_dump(),
-        lambda: workers.register(principal.scope, NewWorker(**body.model_dump()), now),
-        now,
+        caller,
+        body,
+        lambda scope, now: workers.register(scope, NewWorker(**body.model_dump()), now),
     )
 
 
@@ -352,14 +358,12 @@ class GrantBody(BaseModel):
 def record_grant(
     request: Request, body: GrantBody, caller: Annotated[Caller, Depends(allow(Role.AUTHORITY))]
 ) -> JSONResponse:
-    principal, now = authenticated(caller), utc_now()
     workers = container_of(request).parties.workers
-    return idempotent(
+    return _create(
         request,
-        principal,
-        body.model_dump(),
-        lambda: workers.record_grant(principal.scope, now=now, **body.model_dump()),
-        now,
+        caller,
+        body,
+        lambda scope, now: workers.record_grant(scope, now=now, **body.model_dump()),
     )
 
 
