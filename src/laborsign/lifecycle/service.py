@@ -28,15 +28,16 @@ from laborsign.contracts.lifecycle import SigningOrder, State
 from laborsign.contracts.model import Contract, Term, TermType
 from laborsign.contracts.records import last_signature, status_of, summary_of, write_status
 from laborsign.contracts.render import Renderer
+from laborsign.contracts.rows import append_contract_event, load_contract
 from laborsign.contracts.rules.ports import EarlierContract
 from laborsign.contracts.service import CHINA, DRAFTERS, PDF, SIGNERS, ContractService
 from laborsign.contracts.tables import ContractRow
 from laborsign.db.tenancy import Scope, ScopeKind
 from laborsign.db.uow import UnitOfWork
 from laborsign.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from laborsign.evidence.events import Event, EventType, ExtraValue, pseudonym
+from laborsign.evidence.events import EventType, ExtraValue, pseudonym
 from laborsign.evidence.log import EvidenceLog
-from laborsign.evidence.sequence import CERTIFICATE, append_contract_events, sha256_hex
+from laborsign.evidence.sequence import CERTIFICATE, sha256_hex
 from laborsign.i18n import Text
 from laborsign.lifecycle import documents
 from laborsign.lifecycle.grounds import GROUNDS
@@ -168,7 +169,7 @@ class LifecycleService:
         )
         with self._uow(scope) as uow:
             s = uow.session
-            row = self._load(s, contract_id)
+            row = load_contract(s, contract_id)
             outcome = lc.apply(status_of(row), lc.Renew(), by=lc.Party.EMPLOYER, at=now)
             write_status(row, outcome.status, now)
             s.add(
@@ -250,7 +251,7 @@ class LifecycleService:
         amendment_id = str(uuid.uuid4())
         with self._uow(scope) as uow:
             s = uow.session
-            row = self._load(s, contract_id)
+            row = load_contract(s, contract_id)
             self._check_allowed(State(row.state), lc.Amend())
             ref = self._documents().put(row.org_id, pdf, PDF)
             amended = AmendmentRow(
@@ -315,7 +316,7 @@ class LifecycleService:
                 raise Conflict(
                     Text("变更协议已被同时修改，请重试", "the amendment changed meanwhile; retry")
                 )
-            row = self._load(s, amended.contract_id)
+            row = load_contract(s, amended.contract_id)
             if final is not None:
                 # Who records the final step is the platform, but the check belongs to the
                 # contract's state: an amendment of a terminated contract is refused.
@@ -405,7 +406,7 @@ class LifecycleService:
         certificate = signing.complete(signed)
         with self._uow(scope) as uow:
             s = uow.session
-            row = self._load(s, contract_id)
+            row = load_contract(s, contract_id)
             outcome = lc.apply(status_of(row), lc.Terminate(), by=lc.Party.EMPLOYER, at=now)
             ref = self._documents().put(row.org_id, certificate, PDF)
             write_status(row, outcome.status, now)
@@ -502,12 +503,6 @@ class LifecycleService:
         _require(scope, SIGNERS)
         return lc.Party.EMPLOYER
 
-    def _load(self, session: Session, contract_id: str) -> ContractRow:
-        row = session.get(ContractRow, contract_id)
-        if row is None:
-            raise NotFound(Text("合同不存在", "no such contract"), field="contract_id")
-        return row
-
     def _amendment(self, session: Session, amendment_id: str) -> AmendmentRow:
         row = session.get(AmendmentRow, amendment_id)
         if row is None:
@@ -530,10 +525,7 @@ class LifecycleService:
             actor = pseudonym(self._secret, "staff", scope.actor)
         else:
             actor = "platform"
-        session.flush()
-        append_contract_events(
-            session, self._log, [Event(event_type, row.id, actor, at, artifacts, extra)]
-        )
+        append_contract_event(session, self._log, row, event_type, actor, at, artifacts, extra)
 
     def _notify(
         self, session: Session, row: ContractRow, kind: str, now: datetime, **ids: str

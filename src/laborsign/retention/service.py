@@ -21,14 +21,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from laborsign.contracts.lifecycle import State
+from laborsign.contracts.rows import append_contract_event, load_contract
 from laborsign.contracts.service import CHINA
 from laborsign.contracts.tables import ContractDocumentRow, ContractRow
 from laborsign.db.tenancy import Scope, ScopeKind
 from laborsign.db.uow import UnitOfWork
-from laborsign.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from laborsign.errors import Conflict, InvalidInput, PermissionDenied
 from laborsign.evidence.events import Event, EventType, ExtraValue, pseudonym
 from laborsign.evidence.log import EvidenceLog
-from laborsign.evidence.sequence import append_contract_events, sha256_hex
+from laborsign.evidence.sequence import sha256_hex
 from laborsign.evidence.tables import EvidenceLeafRow
 from laborsign.i18n import Text
 from laborsign.lifecycle.severance import add_months
@@ -185,7 +186,7 @@ class RetentionService:
 
     def status(self, scope: Scope, contract_id: str) -> RetentionStatus:
         with self._uow(scope) as uow:
-            return self._status(uow.session, self._load(uow.session, contract_id))
+            return self._status(uow.session, load_contract(uow.session, contract_id))
 
     def erasable(self, now: datetime) -> list[str]:
         """Every contract whose personal data may be erased today (the scheduled list)."""
@@ -220,7 +221,7 @@ class RetentionService:
             )
         with self._uow(scope) as uow:
             s = uow.session
-            row = self._load(s, contract_id)
+            row = load_contract(s, contract_id)
             hold = LegalHoldRow(
                 id=str(uuid.uuid4()),
                 contract_id=row.id,
@@ -250,7 +251,7 @@ class RetentionService:
         _require(scope, HOLDERS)
         with self._uow(scope) as uow:
             s = uow.session
-            row = self._load(s, contract_id)
+            row = load_contract(s, contract_id)
             holds = s.scalars(
                 select(LegalHoldRow).where(
                     LegalHoldRow.contract_id == row.id,
@@ -285,7 +286,7 @@ class RetentionService:
         _require(scope, ERASERS)
         # Visibility and the decision under the caller's own scope...
         with self._uow(scope) as uow:
-            status = self._status(uow.session, self._load(uow.session, contract_id))
+            status = self._status(uow.session, load_contract(uow.session, contract_id))
         if status.erased_at is not None:
             raise Conflict(Text("该合同的个人信息已删除", "the contract was erased already"))
         refusal = status.refusal(_day(now))
@@ -295,7 +296,7 @@ class RetentionService:
         # employers, whose rows the caller may not see.
         with self._uow(Scope.system()) as uow:
             s = uow.session
-            row = self._load(s, contract_id)
+            row = load_contract(s, contract_id)
             again = self._status(s, row)
             if again.erased_at is not None or again.refusal(_day(now)) is not None:
                 raise Conflict(Text("合同已被同时修改，请重试", "changed meanwhile; retry"))
@@ -407,12 +408,6 @@ class RetentionService:
         worker.phone = worker.phone_index = worker.address = None
         return True
 
-    def _load(self, session: Session, contract_id: str) -> ContractRow:
-        row = session.get(ContractRow, contract_id)
-        if row is None:
-            raise NotFound(Text("合同不存在", "no such contract"), field="contract_id")
-        return row
-
     def _event(
         self,
         session: Session,
@@ -428,7 +423,4 @@ class RetentionService:
             if scope.kind is ScopeKind.EMPLOYER
             else "platform"
         )
-        session.flush()
-        append_contract_events(
-            session, self._log, [Event(event_type, row.id, actor, at, artifacts, extra)]
-        )
+        append_contract_event(session, self._log, row, event_type, actor, at, artifacts, extra)
