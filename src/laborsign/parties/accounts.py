@@ -254,12 +254,7 @@ class AccountService:
                 uow.commit()
                 raise AuthenticationFailed(LOGIN_FAILED)
             if not ok:
-                row.failed_attempts += 1
-                outcome = "failed"
-                if row.failed_attempts >= self.policy.max_failures:
-                    row.locked_until = now + self.policy.lockout
-                    row.failed_attempts = 0
-                    outcome = "lockout"
+                outcome = self._count_failure(row, now)
                 audit.record(s, "login.password", audit.staff(row.id), outcome, now, source=source)
                 uow.commit()
                 raise AuthenticationFailed(LOGIN_FAILED)
@@ -276,6 +271,16 @@ class AccountService:
             uow.commit()
         return result
 
+    def _count_failure(self, row: StaffUserRow, now: datetime) -> str:
+        """One more failed attempt (password or TOTP alike); enough of them lock the account
+        for a while and start the count again. The outcome to audit."""
+        row.failed_attempts += 1
+        if row.failed_attempts < self.policy.max_failures:
+            return "failed"
+        row.locked_until = now + self.policy.lockout
+        row.failed_attempts = 0
+        return "lockout"
+
     def verify_totp(self, user_id: str, code: str, now: datetime, source: str | None) -> None:
         """The second step: a fresh TOTP code, counted against the same lockout."""
         with self._uow(Scope.system()) as uow:
@@ -291,12 +296,7 @@ class AccountService:
                 raise AuthenticationFailed(LOGIN_FAILED)
             step = totp.verify(row.totp_secret, code, now, row.totp_last_step)
             if step is None:
-                row.failed_attempts += 1
-                outcome = "failed"
-                if row.failed_attempts >= self.policy.max_failures:
-                    row.locked_until = now + self.policy.lockout
-                    row.failed_attempts = 0
-                    outcome = "lockout"
+                outcome = self._count_failure(row, now)
                 audit.record(s, "login.totp", audit.staff(row.id), outcome, now, source=source)
                 uow.commit()
                 raise AuthenticationFailed(LOGIN_FAILED)
