@@ -29,7 +29,7 @@ from laborsign.web.pages.forms import (
     login_token,
     session_row,
 )
-from laborsign.web.pages.templating import page_lang, render
+from laborsign.web.pages.templating import forbidden_page, page_lang, render
 
 router = APIRouter(include_in_schema=False)
 OPERATORS = (Role.SYSADMIN, Role.SECADMIN)
@@ -169,17 +169,7 @@ def logout_submit(request: Request, csrf: Annotated[str, Form(max_length=100)] =
         try:
             check_session_token(row, csrf)
         except PermissionDenied as exc:
-            t = Translator(page_lang(request))
-            return render(
-                request,
-                "message.html",
-                status=403,
-                heading=t("staff.logout"),
-                kind="error",
-                message=t.text(exc.message),
-                back_href="/staff",
-                back_label=t("nav.workspace"),
-            )
+            return forbidden_page(request, exc, "staff.logout")
         sessions.close(request.cookies.get(COOKIE, ""))
     response = _see_other("/")
     sessions.clear_cookie(response)

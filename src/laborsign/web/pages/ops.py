@@ -12,9 +12,8 @@ from laborsign.errors import PermissionDenied
 from laborsign.notify.dev_outbox import read_dev_outbox
 from laborsign.parties.roles import Role
 from laborsign.web.auth import Unauthenticated, allow, container_of, utc_now
-from laborsign.web.i18n import Translator
 from laborsign.web.pages.ops_status import collect, when
-from laborsign.web.pages.templating import page_lang, render
+from laborsign.web.pages.templating import forbidden_page, render
 
 router = APIRouter(include_in_schema=False)
 # The platform's system and security administrators; the audit administrator reads the
@@ -39,17 +38,7 @@ def ops_page(request: Request) -> Response:
     except Unauthenticated:
         return RedirectResponse("/login", status_code=303)
     except PermissionDenied as exc:
-        t = Translator(page_lang(request))
-        return render(
-            request,
-            "message.html",
-            status=403,
-            heading=t("ops.title"),
-            kind="error",
-            message=t.text(exc.message),
-            back_href="/staff",
-            back_label=t("nav.workspace"),
-        )
+        return forbidden_page(request, exc, "ops.title")
     container = container_of(request)
     settings = container.settings
     outbox = None

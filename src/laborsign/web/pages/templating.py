@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from laborsign.errors import LaborSignError
 from laborsign.i18n import Lang
 from laborsign.web.auth import COOKIE, sessions_of, utc_now
 from laborsign.web.i18n import COOKIE as LANG_COOKIE
@@ -85,6 +86,22 @@ def render(
     # Pages may show personal data (masked) or session-bound forms: never cache them.
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def forbidden_page(request: Request, exc: LaborSignError, heading: str) -> HTMLResponse:
+    """A staff page this account may not use: the reason, and the way back to the workspace.
+    `heading` is the message key of the page's title."""
+    t = Translator(page_lang(request))
+    return render(
+        request,
+        "message.html",
+        status=403,
+        heading=t(heading),
+        kind="error",
+        message=t.text(exc.message),
+        back_href="/staff",
+        back_label=t("nav.workspace"),
+    )
 
 
 def remember_lang(request: Request, response: Response) -> None:
