@@ -21,6 +21,7 @@ from laborsign.contracts.examples import example_contract
 from laborsign.contracts.tables import ContractRow
 from laborsign.db.tenancy import Scope
 from laborsign.evidence.events import Event, EventType
+from laborsign.evidence.pending import integrate_pending
 from laborsign.evidence.tables import EvidenceLeafRow
 from laborsign.identity.notice import notice_sha256
 from laborsign.parties.organisations import NewOrganisation
@@ -262,6 +263,8 @@ def test_pdf_download_headers_and_access_events(api: Api) -> None:
     assert api.client.get(path, headers=api.other).status_code == 404
     report = api.client.get(f"{path}/verification", headers=api.headers).json()
     assert report["signatures"] == []
+    # Accesses wait in the pending table until integrated (at once, or by the sweep).
+    integrate_pending(api.container.uow, api.container.evidence.log)
     access = [e for e in events(api, made["id"]) if e.type is EventType.VIEWED]
     assert [e.extra["access"] for e in access] == ["pdf", "data", "verification"]
     assert all(e.actor.startswith("staff:") for e in access)

@@ -4,6 +4,10 @@ Views are `contract.viewed`, which the package verifier lets happen at any point
 signing. A download is `contract.downloaded` once the contract is effective; before that
 it is recorded as a view of kind "pdf" or "evidence", because a download event is a step
 after the effective contract in the order the package verifier checks.
+
+An access is written to the pending table in its own short transaction and integrated
+into the log shortly after (laborsign.evidence.pending): reads never wait for the log's
+append lock, and the access is durable once the request has recorded it.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from laborsign.contracts.records import ContractSummary
 from laborsign.evidence.events import Event, EventType, pseudonym
-from laborsign.evidence.sequence import append_contract_events
+from laborsign.evidence.pending import Integrator, add_pending
+from laborsign.jobs.after_commit import call_after_commit
 
 if TYPE_CHECKING:
     from laborsign.bootstrap import Container
@@ -47,6 +53,19 @@ def access_event(
     )
 
 
+_integrators: WeakKeyDictionary[Container, Integrator] = WeakKeyDictionary()
+
+
+def integrator(container: Container) -> Integrator:
+    """The process's integrator for this container's database (one per container)."""
+    found = _integrators.get(container)
+    if found is None:
+        found = _integrators.setdefault(
+            container, Integrator(container.uow, container.evidence.log)
+        )
+    return found
+
+
 def record_access(
     container: Container,
     principal: Principal,
@@ -56,5 +75,6 @@ def record_access(
 ) -> None:
     event = access_event(container.secret_key, principal, summary, kind, at)
     with container.uow(principal.scope) as uow:
-        append_contract_events(uow.session, container.evidence.log, [event])
+        add_pending(uow.session, event)
+        call_after_commit(uow.session, integrator(container).poke)
         uow.commit()

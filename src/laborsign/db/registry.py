@@ -6,6 +6,7 @@ Add a line here when a domain gains a `tables.py`.
 from laborsign.ceremony import tables as ceremony_tables  # noqa: F401
 from laborsign.bulk import tables as bulk_tables  # noqa: F401
 from laborsign.contracts import tables as contracts_tables  # noqa: F401
+from laborsign.evidence import pending as evidence_pending  # noqa: F401
 from laborsign.evidence import tables as evidence_tables  # noqa: F401
 from laborsign.filing import tables as filing_tables  # noqa: F401
 from laborsign.identity import tables as identity_tables  # noqa: F401

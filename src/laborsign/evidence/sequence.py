@@ -187,10 +187,17 @@ def last_entry(session: Session, contract_id: str) -> bytes | None:
 def append_contract_events(session: Session, log: EvidenceLog, events: Sequence[Event]) -> range:
     """Append events of one contract, chained to its earlier events, in the caller's
     transaction. Every contract event should go through here so that the chain holds."""
+    from laborsign.evidence.pending import integrate_locked, lock_head
+
     contracts = {e.contract for e in events}
     if len(contracts) != 1:
         raise ValueError("append_contract_events takes the events of exactly one contract")
-    return log.append_many(session, chain(events, last_entry(session, contracts.pop())))
+    contract = contracts.pop()
+    # Lock first, so that the latest entry read below is final; then log the contract's
+    # pending views, which happened before these events and belong before them.
+    lock_head(session)
+    integrate_locked(session, log, contract)
+    return log.append_many(session, chain(events, last_entry(session, contract)))
 
 
 def record_signing(uow: Callable[[], UnitOfWork], log: EvidenceLog, steps: SigningSteps) -> range:

@@ -9,6 +9,7 @@ from laborsign.db.uow import UnitOfWork
 from laborsign.errors import InvalidInput, NotFound
 from laborsign.evidence.log import EvidenceLog
 from laborsign.evidence.note import Ed25519Signer, b64
+from laborsign.evidence.pending import integrate_pending
 from laborsign.evidence.publish import (
     PublishedCheckpoint,
     TimeStamper,
@@ -38,6 +39,9 @@ class EvidenceService:
         self.log = log or EvidenceLog()
 
     def publish(self, now: datetime) -> PublishedCheckpoint:
+        # Every access recorded before now is in the log before it is signed, so a package
+        # (which publishes first) always contains them.
+        integrate_pending(self._uow, self.log)
         with self._uow() as uow:
             published = publish_checkpoint(
                 uow.session,
