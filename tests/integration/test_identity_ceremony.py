@@ -87,6 +87,27 @@ def _request(platform: Container, worker: str, phone: str, doc: str, at: datetim
     return _deliver_and_read_code(platform, phone)
 
 
+def _redeem(
+    platform: Container,
+    token: str,
+    at: datetime,
+    *,
+    document: str = DOC_1,
+    worker: str = WORKER_A,
+) -> None:
+    """Redeem an authorisation for CONTRACT in a transaction of its own, kept if it passes."""
+    with platform.uow() as work:
+        platform.intent.authorisations.redeem(
+            work.session,
+            token,
+            contract_id=CONTRACT,
+            document_sha256=document,
+            worker=worker,
+            now=at,
+        )
+        work.commit()
+
+
 def _wrong(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
 
@@ -184,47 +205,16 @@ def test_confirmation_gives_a_single_use_authorisation_for_that_document(
     authorisation = _confirm(platform, WORKER_A, DOC_1, code, T0 + timedelta(minutes=1))
     assert (authorisation.contract_id, authorisation.document_sha256) == (CONTRACT, DOC_1)
 
-    redeem = platform.intent.authorisations.redeem
     at = T0 + timedelta(minutes=2)
-    with pytest.raises(AuthorisationRefused) as other_doc, platform.uow() as work:
-        redeem(
-            work.session,
-            authorisation.token,
-            contract_id=CONTRACT,
-            document_sha256=DOC_2,
-            worker=WORKER_A,
-            now=at,
-        )
+    with pytest.raises(AuthorisationRefused) as other_doc:
+        _redeem(platform, authorisation.token, at, document=DOC_2)
     assert other_doc.value.reason == "binding"
-    with pytest.raises(AuthorisationRefused) as other_worker, platform.uow() as work:
-        redeem(
-            work.session,
-            authorisation.token,
-            contract_id=CONTRACT,
-            document_sha256=DOC_1,
-            worker=WORKER_B,
-            now=at,
-        )
+    with pytest.raises(AuthorisationRefused) as other_worker:
+        _redeem(platform, authorisation.token, at, worker=WORKER_B)
     assert other_worker.value.reason == "binding"
-    with platform.uow() as work:
-        redeem(
-            work.session,
-            authorisation.token,
-            contract_id=CONTRACT,
-            document_sha256=DOC_1,
-            worker=WORKER_A,
-            now=at,
-        )
-        work.commit()
-    with pytest.raises(AuthorisationRefused) as twice, platform.uow() as work:
-        redeem(
-            work.session,
-            authorisation.token,
-            contract_id=CONTRACT,
-            document_sha256=DOC_1,
-            worker=WORKER_A,
-            now=at,
-        )
+    _redeem(platform, authorisation.token, at)
+    with pytest.raises(AuthorisationRefused) as twice:
+        _redeem(platform, authorisation.token, at)
     assert twice.value.reason == "used"
 
     # The code itself is single use too.
@@ -244,22 +234,14 @@ def test_confirmation_gives_a_single_use_authorisation_for_that_document(
 def test_an_expired_or_tampered_authorisation_is_refused(platform: Container) -> None:
     code = _request(platform, WORKER_A, PHONE_A, DOC_1, T0)
     authorisation = _confirm(platform, WORKER_A, DOC_1, code, T0)
-    redeem = platform.intent.authorisations.redeem
     body, mac = authorisation.token.split(".")
     for token, at, reason in (
         (f"{body}.{mac[:-2]}AA", T0, "malformed"),
         ("garbage", T0, "malformed"),
         (authorisation.token, T0 + timedelta(minutes=5), "expired"),
     ):
-        with pytest.raises(AuthorisationRefused) as refused, platform.uow() as work:
-            redeem(
-                work.session,
-                token,
-                contract_id=CONTRACT,
-                document_sha256=DOC_1,
-                worker=WORKER_A,
-                now=at,
-            )
+        with pytest.raises(AuthorisationRefused) as refused:
+            _redeem(platform, token, at)
         assert refused.value.reason == reason
     with platform.uow() as work:
         assert work.session.get_one(SigningAuthorisationRow, authorisation.id).used_at is None
