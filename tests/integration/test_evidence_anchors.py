@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +29,7 @@ from cryptography.hazmat.primitives.serialization import (
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select, text
+from tests.integration.servers import free_port, wait_until_listening
 
 from laborsign.bootstrap import Container
 from laborsign.errors import ConfigurationError, ServiceUnavailable
@@ -93,13 +92,6 @@ def _ledger_main(port: int, key_file: Path, token: str) -> None:
 # -- fixtures -------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The ledger's base URL and the file with its public key."""
@@ -111,7 +103,7 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     public.write_bytes(
         key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
     )
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -126,16 +118,7 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    _, err = process.communicate(timeout=5)
-                    pytest.fail(f"ledger did not start: {err.decode()[-2000:]}")
-                time.sleep(0.1)
+        wait_until_listening(process, port, "ledger")
         yield f"http://127.0.0.1:{port}", public
     finally:
         process.terminate()
@@ -240,7 +223,7 @@ def test_a_wrong_token_or_an_unreachable_ledger_stores_nothing(
     with pytest.raises(ServiceUnavailable, match="HTTP 401"):
         anchor.submit(bytes(32), "o", 1)
     gone = JsonLedgerAnchor(
-        "court-chain", f"http://127.0.0.1:{_free_port()}/", public.read_bytes(), httpx.Client()
+        "court-chain", f"http://127.0.0.1:{free_port()}/", public.read_bytes(), httpx.Client()
     )
     with pytest.raises(ServiceUnavailable):
         gone.submit(bytes(32), "o", 1)

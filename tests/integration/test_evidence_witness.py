@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from tests.integration.servers import free_port, wait_until_listening
 
 from laborsign.errors import ServiceUnavailable
 from laborsign.evidence.checkpoint import Checkpoint
@@ -22,13 +21,6 @@ from laborsign.evidence.witness import HttpWitness
 
 LAUNCHER = [str(Path(sys.executable).parent / "laborsign")]
 ORIGIN = "laborsign.test/evidence"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +39,7 @@ def witness(
         capture_output=True,
         text=True,
     ).stdout.strip()
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             *LAUNCHER,
@@ -67,16 +59,7 @@ def witness(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    _, err = process.communicate(timeout=5)
-                    pytest.fail(f"witness did not start: {err.decode()[-2000:]}")
-                time.sleep(0.1)
+        wait_until_listening(process, port, "witness")
         yield url, CosignatureVerifier.from_vkey(vkey)
     finally:
         process.terminate()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.integration.servers import free_port
 
 from laborsign.bootstrap import Container
 from laborsign.errors import ServiceUnavailable
@@ -33,17 +33,10 @@ PDF = b"%PDF-1.7\n" + "劳动合同 张三 11010519491231002X 13800138000".encod
 ACCESS, SECRET = "laborsign-test", "laborsign-test-secret"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A standalone S3-compatible server in its own process for this test session."""
-    port = _free_port()
+    port = free_port()
     log = (tmp_path_factory.mktemp("s3") / "server.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
@@ -196,7 +189,7 @@ def test_another_keyring_cannot_read_the_store(raw_store: Raw, tmp_path: Path) -
 
 def test_an_unreachable_object_store_fails_closed() -> None:
     client = make_s3_client(
-        endpoint=f"http://127.0.0.1:{_free_port()}", access_key=ACCESS, secret_key=SECRET
+        endpoint=f"http://127.0.0.1:{free_port()}", access_key=ACCESS, secret_key=SECRET
     )
     dead = S3DocumentStore(KeyringProvider(new_keyring()), client, "absent")
     with pytest.raises(ServiceUnavailable):
