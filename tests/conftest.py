@@ -53,14 +53,20 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each test that takes it runs once on SQLite and once on PostgreSQL (a clean schema)."""
+def clean_database(request: pytest.FixtureRequest, tmp: Path) -> str:
+    """The URL of a clean database of the fixture's parameter, "sqlite" or "postgres"; module
+    fixtures parametrised the same way call it too."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
+        return f"sqlite:///{tmp / 'test.db'}"
     url: str = request.getfixturevalue("postgres_url")
     _reset_postgres(url)
     return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test that takes it runs once on SQLite and once on PostgreSQL (a clean schema)."""
+    return clean_database(request, tmp_path)
 
 
 @pytest.fixture

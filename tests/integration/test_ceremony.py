@@ -22,7 +22,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from stdnum.cn import ric
-from tests.conftest import _reset_postgres
+from tests.integration.helpers import (
+    DelegatingStore,
+    database,
+    employer,
+    platform_settings,
+    ready_draft,
+)
 
 from laborsign.bootstrap import Container
 from laborsign.contracts.examples import example_contract
@@ -38,12 +44,10 @@ from laborsign.notify.dev_outbox import read_dev_outbox
 from laborsign.notify.outbox_relay import OutboxRelay
 from laborsign.notify.outbox_tables import OutboxMessageRow
 from laborsign.parties import totp
-from laborsign.parties.organisations import NewOrganisation
 from laborsign.parties.roles import Role
 from laborsign.parties.workers import NewWorker
-from laborsign.settings import Settings
 from laborsign.signing.images import drawn_signature_png
-from laborsign.storage.ports import DocumentRef, DocumentStore, StoredDocument
+from laborsign.storage.ports import DocumentRef, DocumentStore
 from laborsign.web.app import create_app
 from laborsign.web.auth import COOKIE, CSRF_HEADER
 
@@ -53,30 +57,18 @@ SIGNATURE = base64.b64encode(drawn_signature_png(EXAMPLE.worker.name)).decode()
 _numbers = itertools.count(1)
 
 
-class FailingOnceStore:
-    """The real document store; `fail_next` makes the next `put` fail (the store is down)."""
+class FailingOnceStore(DelegatingStore):
+    """`fail_next` makes the next `put` fail (the store is down)."""
 
     def __init__(self, inner: DocumentStore) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.fail_next = False
 
     def put(self, tenant: str, data: bytes, content_type: str) -> DocumentRef:
         if self.fail_next:
             self.fail_next = False
             raise OSError("document store unavailable")
-        return self.inner.put(tenant, data, content_type)
-
-    def get(self, tenant: str, sha256: str) -> bytes:
-        return self.inner.get(tenant, sha256)
-
-    def open(self, tenant: str, sha256: str) -> StoredDocument:
-        return self.inner.open(tenant, sha256)
-
-    def exists(self, tenant: str, sha256: str) -> bool:
-        return self.inner.exists(tenant, sha256)
-
-    def delete(self, tenant: str, sha256: str) -> bool:
-        return self.inner.delete(tenant, sha256)
+        return super().put(tenant, data, content_type)
 
 
 @dataclass
@@ -103,39 +95,11 @@ def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform]:
     tmp: Path = tmp_path_factory.mktemp("ceremony")
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp / 'test.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        _reset_postgres(url)
-    settings = Settings(
-        home=tmp / "home",
-        database_url=url,
-        argon2_memory_kib=64,
-        argon2_time_cost=1,
-        otp_resend_seconds=0,
-        otp_per_phone_per_hour=1000,
-        otp_per_phone_per_day=1000,
-        otp_per_ip_per_hour=1000,
-    )
-    container = Container(settings)
+    container = Container(platform_settings(tmp, database(request, tmp)))
     container.init()
     store = FailingOnceStore(container.document_store)
     container.__dict__["document_store"] = store  # the container hands this one out
-    system = Scope.system()
-    org = container.parties.organisations.create(
-        system,
-        NewOrganisation(
-            "employer",
-            EXAMPLE.employer.name,
-            EXAMPLE.employer.credit_code,
-            EXAMPLE.employer.legal_representative,
-            EXAMPLE.employer.registered_address,
-            EXAMPLE.employer.phone,
-        ),
-        datetime.now(UTC),
-    )
-    org_id = str(org["id"])
+    org_id = employer(container)
     hr = Scope.employer(org_id, "hr-1", {Role.HR})
     worker = container.parties.workers.register(
         hr,
@@ -153,17 +117,8 @@ def platform(
 def sent(p: Platform, order: SigningOrder = SigningOrder.WORKER_FIRST) -> str:
     data = EXAMPLE.model_dump()
     data["number"] = f"C-{next(_numbers):04d}"
-    contracts = p.container.contracts
-    draft = contracts.create_draft(
-        p.hr,
-        Contract.model_validate(data),
-        now=datetime.now(UTC),
-        worker_id=p.worker_id,
-        signing_order=order,
-    )
-    cid = draft.contract.id
-    contracts.acknowledge_warnings(p.hr, cid, draft.contract.warnings, now=datetime.now(UTC))
-    contracts.send(p.hr, cid, now=datetime.now(UTC))
+    cid = ready_draft(p.container, p.hr, Contract.model_validate(data), p.worker_id, order)
+    p.container.contracts.send(p.hr, cid, now=datetime.now(UTC))
     return cid
 
 

@@ -13,15 +13,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from stdnum.cn import ric
-from tests.conftest import _reset_postgres
+from tests.integration.helpers import (
+    EXAMPLE,
+    database,
+    employer,
+    platform_settings,
+    ready_draft,
+)
 
 from laborsign.bootstrap import Container
-from laborsign.contracts.examples import example_contract
 from laborsign.contracts.lifecycle import SigningOrder
 from laborsign.contracts.model import Contract
 from laborsign.db.tenancy import Scope
@@ -30,12 +34,9 @@ from laborsign.notify import outbox
 from laborsign.notify.dev_outbox import DevMessage, read_dev_outbox
 from laborsign.notify.outbox_relay import OutboxMessage
 from laborsign.notify.outbox_tables import OutboxMessageRow
-from laborsign.parties.organisations import NewOrganisation
 from laborsign.parties.roles import Role
 from laborsign.parties.workers import NewWorker
-from laborsign.settings import Settings
 
-EXAMPLE = example_contract()
 HR_ADDRESS = "hr@example.com"
 _numbers = itertools.count(1)
 _phones = itertools.count(13800001000)
@@ -58,44 +59,6 @@ class Party:
         return Scope.employer(self.org_id, "hr-1", {Role.HR})
 
 
-def platform_settings(tmp: Path, url: str, **extra: object) -> Settings:
-    return Settings(
-        home=tmp / "home",
-        database_url=url,
-        argon2_memory_kib=64,
-        argon2_time_cost=1,
-        otp_resend_seconds=0,
-        otp_per_phone_per_hour=1000,
-        otp_per_phone_per_day=1000,
-        otp_per_ip_per_hour=1000,
-        **extra,  # type: ignore[arg-type]
-    )
-
-
-def database(request: pytest.FixtureRequest, tmp: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp / 'test.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    _reset_postgres(url)
-    return url
-
-
-def employer(container: Container) -> str:
-    org = container.parties.organisations.create(
-        Scope.system(),
-        NewOrganisation(
-            "employer",
-            EXAMPLE.employer.name,
-            EXAMPLE.employer.credit_code,
-            EXAMPLE.employer.legal_representative,
-            EXAMPLE.employer.registered_address,
-            EXAMPLE.employer.phone,
-        ),
-        datetime.now(UTC),
-    )
-    return str(org["id"])
-
-
 @dataclass(frozen=True)
 class Worker:
     id: str
@@ -116,17 +79,7 @@ def draft(p: Party, worker: Worker, order: SigningOrder = SigningOrder.WORKER_FI
     data = EXAMPLE.model_dump()
     data["number"] = f"N-{next(_numbers):04d}"
     data["worker"].update(id_number=worker.id_number, phone=worker.phone)
-    contracts = p.container.contracts
-    made = contracts.create_draft(
-        p.hr,
-        Contract.model_validate(data),
-        now=datetime.now(UTC),
-        worker_id=worker.id,
-        signing_order=order,
-    )
-    cid = made.contract.id
-    contracts.acknowledge_warnings(p.hr, cid, made.contract.warnings, now=datetime.now(UTC))
-    return cid
+    return ready_draft(p.container, p.hr, Contract.model_validate(data), worker.id, order)
 
 
 def send(p: Party, worker: Worker, order: SigningOrder = SigningOrder.WORKER_FIRST) -> str:

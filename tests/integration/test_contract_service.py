@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.conftest import _reset_postgres
+from tests.integration.helpers import DelegatingStore, add_org, database
 
 from laborsign.bootstrap import Container
 from laborsign.contracts.earlier_contracts import SqlEarlierContracts
@@ -39,12 +39,11 @@ from laborsign.identity.notice import notice_sha256
 from laborsign.notify.outbox_relay import OutboxMessage, OutboxRelay
 from laborsign.notify.outbox_tables import OutboxMessageRow
 from laborsign.parties.roles import Role
-from laborsign.parties.tables import OrganisationRow
 from laborsign.parties.workers import NewWorker
 from laborsign.settings import Settings
 from laborsign.signing.images import drawn_signature_png
 from laborsign.signing.service import Organisation, WorkerIdentity
-from laborsign.storage.ports import DocumentRef, DocumentStore, StoredDocument
+from laborsign.storage.ports import DocumentRef, DocumentStore
 
 EXAMPLE = example_contract()
 ORGANISATION = Organisation(EXAMPLE.employer.name, EXAMPLE.employer.credit_code)
@@ -54,31 +53,19 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 _numbers = count(1)
 
 
-class InjectingStore:
-    """The real document store, with something injected before the next `put`: a failure
-    (the store is down) or another request that wins a race."""
+class InjectingStore(DelegatingStore):
+    """Something injected before the next `put`: a failure (the store is down) or another
+    request that wins a race."""
 
     def __init__(self, inner: DocumentStore) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.before_put: Callable[[], None] | None = None
 
     def put(self, tenant: str, data: bytes, content_type: str) -> DocumentRef:
         hook, self.before_put = self.before_put, None
         if hook is not None:
             hook()
-        return self.inner.put(tenant, data, content_type)
-
-    def get(self, tenant: str, sha256: str) -> bytes:
-        return self.inner.get(tenant, sha256)
-
-    def open(self, tenant: str, sha256: str) -> StoredDocument:
-        return self.inner.open(tenant, sha256)
-
-    def exists(self, tenant: str, sha256: str) -> bool:
-        return self.inner.exists(tenant, sha256)
-
-    def delete(self, tenant: str, sha256: str) -> bool:
-        return self.inner.delete(tenant, sha256)
+        return super().put(tenant, data, content_type)
 
 
 @dataclass
@@ -115,27 +102,9 @@ def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform]:
     tmp: Path = tmp_path_factory.mktemp("contracts")
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp / 'test.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        _reset_postgres(url)
-    container = Container(Settings(home=tmp / "home", database_url=url))
+    container = Container(Settings(home=tmp / "home", database_url=database(request, tmp)))
     container.init()
-    with container.uow(Scope.system()) as uow:
-        uow.session.add(
-            OrganisationRow(
-                id="org-1",
-                kind="employer",
-                name=EXAMPLE.employer.name,
-                credit_code=EXAMPLE.employer.credit_code,
-                legal_representative=EXAMPLE.employer.legal_representative,
-                registered_address=EXAMPLE.employer.registered_address,
-                phone=EXAMPLE.employer.phone,
-                created_at=NOW,
-            )
-        )
-        uow.commit()
+    add_org(container, "org-1", EXAMPLE.employer.credit_code, NOW)
     hr = Scope.employer("org-1", "hr-1", {Role.HR})
     worker = container.parties.workers.register(
         hr, NewWorker(WORKER.name, WORKER.id_number, EXAMPLE.worker.phone), NOW

@@ -20,11 +20,10 @@ import jsonschema
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
+from tests.integration.helpers import add_org, database
 from tests.integration.test_filing_support import (
     EXAMPLE,
     Employer,
-    add_org,
-    database,
     days,
     new_container,
 )
@@ -127,7 +126,7 @@ def platform(
 ) -> Iterator[Platform]:
     tmp = tmp_path_factory.mktemp("filing")
     container = new_container(
-        database(request.param, tmp, request),
+        database(request, tmp),
         tmp,
         filing_push_url=receiver,
         filing_push_secret=SECRET,

@@ -9,15 +9,12 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import _reset_postgres
-
 from laborsign.bootstrap import Container
 from laborsign.contracts.examples import example_contract
 from laborsign.contracts.model import Contract
 from laborsign.db.tenancy import Scope
 from laborsign.identity.notice import notice_sha256
 from laborsign.parties.roles import Role
-from laborsign.parties.tables import OrganisationRow
 from laborsign.parties.workers import NewWorker
 from laborsign.settings import Settings
 from laborsign.signing.images import drawn_signature_png
@@ -27,35 +24,10 @@ EXAMPLE = example_contract()
 _numbers = count(1)
 
 
-def database(kind: str, tmp: Path, request: Any) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp / 'test.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    _reset_postgres(url)
-    return url
-
-
 def new_container(url: str, tmp: Path, **settings: Any) -> Container:
     container = Container(Settings(home=tmp / "home", database_url=url, **settings))
     container.init()
     return container
-
-
-def add_org(container: Container, org_id: str, credit_code: str, now: datetime) -> None:
-    with container.uow(Scope.system()) as uow:
-        uow.session.add(
-            OrganisationRow(
-                id=org_id,
-                kind="employer",
-                name=EXAMPLE.employer.name,
-                credit_code=credit_code,
-                legal_representative=EXAMPLE.employer.legal_representative,
-                registered_address=EXAMPLE.employer.registered_address,
-                phone=EXAMPLE.employer.phone,
-                created_at=now,
-            )
-        )
-        uow.commit()
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.integration.helpers import staff_headers
 
 from laborsign.bootstrap import Container
 from laborsign.db.tenancy import Scope
@@ -22,7 +23,6 @@ from laborsign.parties.organisations import NewOrganisation
 from laborsign.parties.roles import Role
 from laborsign.settings import Settings
 from laborsign.web.app import create_app
-from laborsign.web.auth import COOKIE, CSRF_HEADER, SessionStore
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -35,23 +35,6 @@ class Hooks:
     admin: dict[str, str]
     other_admin: dict[str, str]
     hr: dict[str, str]
-
-
-def _login(c: Container, org_id: str, name: str, role: Role) -> dict[str, str]:
-    made = c.parties.accounts.create(
-        Scope.system(),
-        username=name,
-        display_name=name,
-        password="Correct-Horse-42",  # noqa: S106 - a test account
-        roles=[role],
-        org_id=org_id,
-        now=T0,
-    )
-    store = SessionStore(c)
-    raw = store.open("staff", made.id, datetime.now(UTC), pending=False)
-    row = store.find(raw, datetime.now(UTC))
-    assert row is not None
-    return {"Cookie": f"{COOKIE}={raw}", CSRF_HEADER: row.csrf_token}
 
 
 @pytest.fixture
@@ -84,9 +67,9 @@ def hooks(database_url: str, tmp_path: Path) -> Iterator[Hooks]:
             client,
             c,
             org_a,
-            _login(c, org_a, "admin-a", Role.EMPLOYER_ADMIN),
-            _login(c, org_b, "admin-b", Role.EMPLOYER_ADMIN),
-            _login(c, org_a, "hr-a", Role.HR),
+            staff_headers(c, org_a, "admin-a", Role.EMPLOYER_ADMIN, T0),
+            staff_headers(c, org_b, "admin-b", Role.EMPLOYER_ADMIN, T0),
+            staff_headers(c, org_a, "hr-a", Role.HR, T0),
         )
     c.engine.dispose()
 

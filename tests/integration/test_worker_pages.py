@@ -14,16 +14,13 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from tests.integration.helpers import EXAMPLE, database, employer, platform_settings
 from tests.integration.test_contract_notifications import (
-    EXAMPLE,
     Party,
     Worker,
-    database,
-    employer,
     inbox,
     link_in,
     new_worker,
-    platform_settings,
     relay_all,
     send,
 )
