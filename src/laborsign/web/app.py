@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from laborsign import __version__
 from laborsign.bootstrap import Container
 from laborsign.bulk import routes as bulk_routes
+from laborsign.ceremony import routes as ceremony_routes
 from laborsign.contracts import routes as contract_routes
 from laborsign.errors import LaborSignError
 from laborsign.evidence import routes as evidence_routes
@@ -72,6 +73,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(parties_routes.router)
     app.include_router(watch_routes.router)
     app.include_router(filing_routes.router)
+    app.include_router(ceremony_routes.router)
     app.include_router(lifecycle_routes.router)
     app.include_router(retention_routes.router)
     app.include_router(bulk_routes.router)
