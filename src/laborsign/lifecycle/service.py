@@ -70,7 +70,8 @@ UowFactory = Callable[[Scope], UnitOfWork]
 Sign = Callable[[bytes], bytes]
 
 
-def _require(scope: Scope, roles: frozenset[Role]) -> None:
+def require_employer_roles(scope: Scope, roles: frozenset[Role]) -> None:
+    """The scope is an employer's, with one of `roles`; PermissionDenied names them."""
     if scope.kind is not ScopeKind.EMPLOYER or not scope.has_role(roles):
         raise PermissionDenied(
             Text(
@@ -118,7 +119,7 @@ class LifecycleService:
         """Draft the renewal from the contract: its data carried over with the new term and no
         probation; the open-ended entitlement checked from the records and the stated service
         start; the worker's choice recorded with the link."""
-        _require(scope, DRAFTERS)
+        require_employer_roles(scope, DRAFTERS)
         original = self._contracts.get(scope, contract_id)
         self._check_allowed(original.summary.state, lc.Renew())
         entitlement = self._entitlement(scope, original.data)
@@ -223,7 +224,7 @@ class LifecycleService:
     ) -> AmendmentSummary:
         """Typeset the amendment agreement with both parties' signature fields; it awaits
         both signatures (`sign_amendment`)."""
-        _require(scope, DRAFTERS)
+        require_employer_roles(scope, DRAFTERS)
         detail = self._contracts.get(scope, contract_id)
         self._check_allowed(detail.summary.state, lc.Amend())
         with self._uow(scope) as uow:
@@ -362,7 +363,7 @@ class LifecycleService:
         """End the contract on a legal ground: severance computed (LCL Art. 47), the
         termination certificate (LCL Art. 50) typeset, signed by the employer and
         timestamped, then stored and delivered to the worker with the state change."""
-        _require(scope, SIGNERS)
+        require_employer_roles(scope, SIGNERS)
         detail = self._contracts.get(scope, contract_id)
         self._check_allowed(detail.summary.state, lc.Terminate())
         data = detail.data
@@ -500,7 +501,7 @@ class LifecycleService:
     def _signing_party(scope: Scope) -> lc.Party:
         if scope.kind is ScopeKind.WORKER:
             return lc.Party.WORKER
-        _require(scope, SIGNERS)
+        require_employer_roles(scope, SIGNERS)
         return lc.Party.EMPLOYER
 
     def _amendment(self, session: Session, amendment_id: str) -> AmendmentRow:

@@ -26,12 +26,13 @@ from laborsign.contracts.service import CHINA
 from laborsign.contracts.tables import ContractDocumentRow, ContractRow
 from laborsign.db.tenancy import Scope, ScopeKind
 from laborsign.db.uow import UnitOfWork
-from laborsign.errors import Conflict, InvalidInput, PermissionDenied
+from laborsign.errors import Conflict, InvalidInput
 from laborsign.evidence.events import Event, EventType, ExtraValue, pseudonym
 from laborsign.evidence.log import EvidenceLog
 from laborsign.evidence.sequence import sha256_hex
 from laborsign.evidence.tables import EvidenceLeafRow
 from laborsign.i18n import Text
+from laborsign.lifecycle.service import require_employer_roles
 from laborsign.lifecycle.severance import add_months
 from laborsign.lifecycle.tables import AmendmentRow, TerminationRow
 from laborsign.parties.roles import Role
@@ -151,13 +152,7 @@ class Erasure:
 def _require(scope: Scope, roles: frozenset[Role]) -> None:
     if scope.kind is ScopeKind.SYSTEM:
         return
-    if scope.kind is not ScopeKind.EMPLOYER or not scope.has_role(roles):
-        raise PermissionDenied(
-            Text(
-                "需要用人单位的以下角色之一：" + "、".join(sorted(roles)),
-                "one of these employer roles is needed: " + ", ".join(sorted(roles)),
-            )
-        )
+    require_employer_roles(scope, roles)
 
 
 def _day(at: datetime) -> date:
