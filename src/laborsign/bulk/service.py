@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from laborsign.bulk.report import report_bytes
 from laborsign.bulk.sheet import read_sheet
 from laborsign.bulk.tables import BulkImportRow, BulkImportRowRow
-from laborsign.bulk.validation import WARNING, check_sheet
+from laborsign.bulk.validation import WARNING, RememberedEarlierContracts, check_sheet
 from laborsign.contracts.earlier_contracts import SqlEarlierContracts
 from laborsign.contracts.model import Employer
 from laborsign.contracts.rules import RuleContext
@@ -154,7 +154,7 @@ class BulkService:
             context = RuleContext(
                 today=now.astimezone(CHINA).date(),
                 minimum_wages=self._c.minimum_wages,
-                earlier_contracts=SqlEarlierContracts(s, privacy),
+                earlier_contracts=RememberedEarlierContracts(SqlEarlierContracts(s, privacy)),
             )
 
             def existing(numbers: Iterable[str]) -> set[str]:
