@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from stdnum.cn import uscc
+from tests.integration.helpers import staff_headers
 
 from laborsign.bootstrap import Container
 from laborsign.cli import main
@@ -31,7 +32,6 @@ from laborsign.settings import Settings
 from laborsign.signing.images import drawn_signature_png
 from laborsign.signing.service import Organisation, WorkerIdentity
 from laborsign.web.app import create_app
-from laborsign.web.auth import COOKIE, CSRF_HEADER, SessionStore
 
 EXAMPLE = example_contract()
 NOW = datetime.now(UTC)
@@ -45,24 +45,6 @@ class Api:
     worker_id: str
     headers: dict[str, str]  # an HR user's session
     other: dict[str, str]  # another employer's HR user
-
-
-def _staff(container: Container, org_id: str, name: str) -> dict[str, str]:
-    """Headers of a logged-in HR user of `org_id` (a session cookie and its CSRF token)."""
-    made = container.parties.accounts.create(
-        Scope.system(),
-        username=name,
-        display_name=name,
-        password="Correct-Horse-42",  # noqa: S106 - a test account
-        roles=[Role.HR],
-        org_id=org_id,
-        now=NOW,
-    )
-    store = SessionStore(container)
-    raw = store.open("staff", made.id, datetime.now(UTC), pending=False)
-    row = store.find(raw, datetime.now(UTC))
-    assert row is not None
-    return {"Cookie": f"{COOKIE}={raw}", CSRF_HEADER: row.csrf_token}
 
 
 @pytest.fixture
@@ -101,8 +83,8 @@ def api(database_url: str, tmp_path: Path) -> Iterator[Api]:
             container,
             str(org["id"]),
             str(worker["id"]),
-            _staff(container, str(org["id"]), "hr-a"),
-            _staff(container, str(other["id"]), "hr-b"),
+            staff_headers(container, str(org["id"]), "hr-a", Role.HR, NOW),
+            staff_headers(container, str(other["id"]), "hr-b", Role.HR, NOW),
         )
     container.engine.dispose()
 
