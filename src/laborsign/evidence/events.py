@@ -35,8 +35,11 @@ _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _ARTIFACT_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 # A resident identity number (18 digits, the last may be X; or the old 15 digits) or a
-# mainland mobile number, as a standalone run of digits.
-_PERSONAL = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?![\dXx])")
+# mainland mobile number, as a run of digits that no Latin letter or digit touches. A digit
+# run inside an identifier (a UUID's hex, a hash) is not personal data: about one random
+# UUID in a hundred holds eleven digits in a row that look like a mobile number. Text such as
+# "电话13812345678" or "call 13812345678" is still caught.
+_PERSONAL = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?![0-9A-Za-z])")
 
 ExtraValue = str | int | bool | None
 
