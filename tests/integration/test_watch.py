@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from stdnum.cn import ric
-from tests.integration.test_filing_support import Employer, add_org, database, days, new_container
+from tests.integration.helpers import add_org, database
+from tests.integration.test_filing_support import Employer, days, new_container
 
 from laborsign.bootstrap import Container
 from laborsign.contracts.rules.periods import period_end
@@ -35,7 +36,7 @@ def id_number(n: int) -> str:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def platform(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Container]:
-    url = database(request.param, tmp_path, request)
+    url = database(request, tmp_path)
     container = new_container(url, tmp_path, watch_alert_emails={"*": "hr@example.com"})
     yield container
     container.engine.dispose()
