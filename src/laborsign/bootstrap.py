@@ -183,14 +183,6 @@ class Container:
         )
 
     @cached_property
-    def ceremony(self) -> CeremonyServices:
-        """The signing ceremony: the worker's steps, the employer's signature, completion,
-        retrieval, paper copies, authority access and reminders."""
-        from laborsign.ceremony.wiring import build_ceremony
-
-        return build_ceremony(self)
-
-    @cached_property
     def lifecycle(self) -> LifecycleService:
         """Renewal, amendment and termination of concluded contracts."""
         from laborsign.contracts.render import shared_renderer
@@ -227,6 +219,14 @@ class Container:
         from laborsign.bulk.service import BulkService
 
         return BulkService(self)
+
+    @cached_property
+    def ceremony(self) -> CeremonyServices:
+        """The signing ceremony: the worker's steps, the employer's signature, completion,
+        retrieval, paper copies, authority access and reminders."""
+        from laborsign.ceremony.wiring import build_ceremony
+
+        return build_ceremony(self)
 
     @cached_property
     def sms_sender(self) -> SmsSender:

@@ -3,8 +3,8 @@
 Add a line here when a domain gains a `tables.py`.
 """
 
-from laborsign.ceremony import tables as ceremony_tables  # noqa: F401
 from laborsign.bulk import tables as bulk_tables  # noqa: F401
+from laborsign.ceremony import tables as ceremony_tables  # noqa: F401
 from laborsign.contracts import tables as contracts_tables  # noqa: F401
 from laborsign.evidence import pending as evidence_pending  # noqa: F401
 from laborsign.evidence import tables as evidence_tables  # noqa: F401

@@ -3,8 +3,8 @@
 Add a line here when a domain gains a jobs module.
 """
 
-from laborsign.ceremony import jobs as ceremony_jobs  # noqa: F401
 from laborsign.bulk import jobs as bulk_jobs  # noqa: F401
+from laborsign.ceremony import jobs as ceremony_jobs  # noqa: F401
 from laborsign.evidence import pending_jobs as evidence_pending_jobs  # noqa: F401
 from laborsign.evidence import schedule as evidence_schedule  # noqa: F401
 from laborsign.filing import jobs as filing_jobs  # noqa: F401
