@@ -21,14 +21,13 @@ from laborsign.db.uow import UnitOfWork
 from laborsign.settings import DEV_SECRET_PREFIX, Settings, load_settings
 
 if TYPE_CHECKING:
-    from laborsign.ceremony.wiring import CeremonyServices
     from laborsign.bulk.service import BulkService
+    from laborsign.ceremony.wiring import CeremonyServices
     from laborsign.contracts.minimum_wage import SqlMinimumWages
     from laborsign.contracts.service import ContractService
     from laborsign.evidence.anchors import Anchor
     from laborsign.evidence.service import EvidenceService
     from laborsign.filing.service import FilingService
-    from laborsign.parties.wiring import Parties
     from laborsign.identity.face import FaceVerification
     from laborsign.identity.intent import IntentService
     from laborsign.identity.links import CeremonyLinks
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from laborsign.notify.outbox_relay import Handler, OutboxRelay
     from laborsign.notify.ports import EmailSender, SmsSender, WeChatSender
     from laborsign.notify.webhooks import WebhookService
+    from laborsign.parties.wiring import Parties
     from laborsign.pki.ca import BuiltInCA
     from laborsign.pki.tsa import TimeStamper
     from laborsign.pki.tsa_server import BuiltInTsa

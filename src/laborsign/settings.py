@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     # Passphrase for the file key store's master key (scrypt); empty: a key file in the home.
     master_key_passphrase: SecretStr | None = None
     pkcs11_library: str = "/usr/lib/softhsm/libsofthsm2.so"
-    pkcs11_token_label: str = "laborsign"
+    pkcs11_token_label: str = "laborsign"  # noqa: S105 - a token name, not a secret
     pkcs11_pin: SecretStr | None = None
     # Evidence log
     evidence_origin: str = "laborsign.example/evidence"

@@ -266,6 +266,8 @@ FRESH_DRAFT = {
 }
 
 Body = Callable[[World], object]
+
+
 @functools.cache
 def bulk_sheet() -> bytes:
     return filled_sheet(list(sample_contracts(2)))
