@@ -17,7 +17,7 @@ run: system-packages venv
 	$(BIN)/laborsign init
 	$(BIN)/laborsign serve
 
-test: test-system-packages dev-venv
+test: test-system-packages dev-venv lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: dev-venv lint typecheck
