@@ -23,8 +23,8 @@ test: test-system-packages dev-venv lint typecheck
 check: dev-venv lint typecheck
 
 lint: dev-venv
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 typecheck: dev-venv
 	$(BIN)/mypy
