@@ -172,8 +172,11 @@ def demo(platform: Container, tmp_path_factory: pytest.TempPathFactory) -> Demo:
     return Demo(made.contract_pdf, made.evidence_zip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator[Browser]:
+    # Per module, not per session: Playwright's sync API keeps an asyncio loop running in
+    # this thread while it is open, and every later test that signs (pyHanko runs
+    # asyncio.run) would fail with "cannot be called from a running event loop".
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
