@@ -19,6 +19,8 @@ from laborsign.bootstrap import Container
 from laborsign.jobs.registry import JobSpec
 from laborsign.jobs.runner import Jobs
 from laborsign.notify import outbox
+from laborsign.notify.delivery import email_payload, sms_payload
+from laborsign.notify.messages import MessageKind
 from laborsign.notify.outbox_relay import DispatchFailed, OutboxRelay
 from laborsign.notify.outbox_tables import OutboxMessageRow
 from laborsign.settings import Settings
@@ -26,6 +28,14 @@ from laborsign.settings import Settings
 LABORSIGN = str(Path(sys.executable).with_name("laborsign"))
 REDIS_URL = "redis://127.0.0.1:6379/15"
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
+
+
+OTP_PARAMS = {"code": "123456", "minutes": "5"}
+
+
+def _otp_sms(c: Container, phone: str) -> dict[str, object]:
+    """An SMS as the platform queues it: address and code sealed, never in clear."""
+    return sms_payload(c.privacy, phone, MessageKind.OTP, OTP_PARAMS)
 
 
 def _container(database_url: str, home: Path, **settings: Any) -> Container:
@@ -87,10 +97,10 @@ def test_committed_message_is_dispatched_at_once_and_a_rolled_back_one_never(
     try:
         c.jobs  # noqa: B018  (connects the outbox to the queue)
         with c.uow() as uow:
-            sent = outbox.add(uow.session, "sms", {"to": "13800000000", "body": "您好"})
+            sent = outbox.add(uow.session, "sms", _otp_sms(c, "13800000000"))
             uow.commit()
         with pytest.raises(RuntimeError), c.uow() as uow:
-            outbox.add(uow.session, "sms", {"to": "13900000000", "body": "不应发送"})
+            outbox.add(uow.session, "sms", _otp_sms(c, "13900000000"))
             raise RuntimeError("rolled back")
         with c.uow() as uow:
             rows = uow.session.query(OutboxMessageRow).all()
@@ -173,7 +183,11 @@ def test_worker_process_runs_jobs_queued_before_it_started(
     try:
         c.jobs  # noqa: B018  (connects the outbox to the queue)
         with c.uow() as uow:
-            message_id = outbox.add(uow.session, "email", {"to": "w@example.cn", "body": "hi"})
+            message_id = outbox.add(
+                uow.session,
+                "email",
+                email_payload(c.privacy, "w@example.cn", MessageKind.OTP, OTP_PARAMS),
+            )
             uow.commit()
         # Queued, not run: no consumer exists yet.
         assert c.outbox_relay.due(datetime.now(UTC)) == [message_id]
