@@ -14,7 +14,7 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from stdnum.cn import uscc
-from tests.conftest import _reset_postgres
+from tests.integration.helpers import database
 
 from laborsign.bootstrap import Container
 from laborsign.contracts.examples import example_contract
@@ -64,11 +64,7 @@ def console(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Console]:
     tmp: Path = tmp_path_factory.mktemp("hr-pages")
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp / 'test.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        _reset_postgres(url)
+    url = database(request, tmp)
     # Cheap password hashing: these tests are about the pages, not Argon2's cost.
     container = Container(
         Settings(

@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select
 from stdnum.cn import uscc
-from tests.conftest import _reset_postgres
+from tests.integration.helpers import database
 
 from laborsign.bootstrap import Container
 from laborsign.bulk.sample import filled_sheet, sample_contracts
@@ -140,11 +140,7 @@ def console(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Console]:
     tmp: Path = tmp_path_factory.mktemp("hr-signing")
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp / 'test.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        _reset_postgres(url)
+    url = database(request, tmp)
     container = Container(
         Settings(
             home=tmp / "home",
