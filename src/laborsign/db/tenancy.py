@@ -20,10 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, Table, event, false, inspect, true
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, with_loader_criteria
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, UOWTransaction, with_loader_criteria
 from sqlalchemy.sql import visitors
 
 from laborsign.db.base import Base
@@ -189,18 +190,30 @@ def set_scope(session: Session, scope: Scope | None) -> None:
 
 # -- registry of guarded classes -------------------------------------------------------------
 
-_guarded_tables: dict[Table, type[Guarded]] = {}
+_guarded_tables: dict[Table, type[Guarded]] | None = None
 
 
 def guarded_classes() -> dict[Table, type[Guarded]]:
-    """Every mapped `Guarded` class by its table, read from the declarative registry."""
-    mappers = Base.registry.mappers
-    if len(_guarded_tables) != sum(1 for m in mappers if issubclass(m.class_, Guarded)):
-        _guarded_tables.clear()
-        for mapper in mappers:
-            if issubclass(mapper.class_, Guarded) and isinstance(mapper.local_table, Table):
-                _guarded_tables[mapper.local_table] = mapper.class_
-    return _guarded_tables
+    """Every mapped `Guarded` class by its table, read from the declarative registry (again
+    after a class is mapped: domains import their tables lazily). Built aside and then
+    published, so that a concurrent reader never sees half of it."""
+    global _guarded_tables
+    found = _guarded_tables
+    if found is None:
+        found = {
+            mapper.local_table: mapper.class_
+            for mapper in Base.registry.mappers
+            if issubclass(mapper.class_, Guarded) and isinstance(mapper.local_table, Table)
+        }
+        _guarded_tables = found
+    return found
+
+
+@event.listens_for(Mapper, "after_mapper_constructed")
+def _forget_guarded(_mapper: Mapper[Any], _cls: type) -> None:
+    global _guarded_tables
+    _guarded_tables = None
+    _criteria_for.cache_clear()
 
 
 # -- reads -----------------------------------------------------------------------------------
@@ -232,11 +245,18 @@ def _scope_reads(state: ORMExecuteState) -> None:
     # bulk INSERT that skips the flush check, would escape them.
     if state.is_insert or not state.is_orm_statement:
         raise TenancyViolation(RAW_ACCESS)
-    options = [
+    state.statement = state.statement.options(*_criteria_for(scope))
+
+
+@lru_cache(maxsize=4096)
+def _criteria_for(scope: Scope) -> tuple[Any, ...]:
+    """The loader criteria of every guarded class for one scope. Built once per scope: the
+    options are immutable and their lambdas hold only the scope's plain values, while
+    building them anew cost more than the query itself."""
+    return tuple(
         with_loader_criteria(cls, cls.read_criteria(scope), include_aliases=True)
-        for cls in set(guarded.values())
-    ]
-    state.statement = state.statement.options(*options)
+        for cls in sorted(set(guarded_classes().values()), key=lambda c: c.__name__)
+    )
 
 
 # -- writes ----------------------------------------------------------------------------------
