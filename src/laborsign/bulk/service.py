@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from laborsign.bulk.report import report_bytes
 from laborsign.bulk.sheet import read_sheet
 from laborsign.bulk.tables import BulkImportRow, BulkImportRowRow
-from laborsign.bulk.validation import WARNING, RememberedEarlierContracts, check_sheet
-from laborsign.contracts.earlier_contracts import SqlEarlierContracts
-from laborsign.contracts.model import Employer
+from laborsign.bulk.validation import WARNING, check_sheet
+from laborsign.contracts.earlier_contracts import RememberedEarlierContracts, SqlEarlierContracts
+from laborsign.contracts.minimum_wage import RememberedMinimumWages
+from laborsign.contracts.model import Contract, Employer
 from laborsign.contracts.rules import RuleContext
 from laborsign.contracts.service import CHINA, DATA_PURPOSE, DRAFTERS, SIGNERS
 from laborsign.contracts.tables import ContractRow
@@ -151,11 +152,15 @@ class BulkService:
             org = s.get(OrganisationRow, org_id)
             if org is None:
                 raise NotFound(Text("用人单位不存在", "no such organisation"))
-            context = RuleContext(
-                today=now.astimezone(CHINA).date(),
-                minimum_wages=self._c.minimum_wages,
-                earlier_contracts=RememberedEarlierContracts(SqlEarlierContracts(s, privacy)),
-            )
+
+            def context_for(contracts: list[Contract]) -> RuleContext:
+                earlier = RememberedEarlierContracts(SqlEarlierContracts(s, privacy))
+                earlier.preload(contracts)
+                return RuleContext(
+                    today=now.astimezone(CHINA).date(),
+                    minimum_wages=RememberedMinimumWages(self._c.minimum_wages),
+                    earlier_contracts=earlier,
+                )
 
             def existing(numbers: Iterable[str]) -> set[str]:
                 wanted, found = sorted(numbers), set()
@@ -186,7 +191,7 @@ class BulkService:
             )
             s.add(head)
             s.flush()
-            for checked in check_sheet(sheet, employer_of(org), context, existing):
+            for checked in check_sheet(sheet, employer_of(org), context_for, existing):
                 invalid = checked.has_errors or checked.contract is None
                 head.rows_invalid += invalid
                 head.rows_warned += any(p["severity"] == WARNING for p in checked.problems)

@@ -7,7 +7,7 @@ that hold no personal data, so they are stored as they are and shown in the repo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from laborsign.bulk.rows import to_contract
@@ -15,31 +15,10 @@ from laborsign.bulk.sheet import Sheet
 from laborsign.contracts.io import FieldProblem
 from laborsign.contracts.model import Contract, Employer
 from laborsign.contracts.rules import Finding, RuleContext, check
-from laborsign.contracts.rules.ports import EarlierContract, EarlierContracts
 from laborsign.i18n import Text
 
 Problem = dict[str, str]
 ERROR, WARNING = "error", "warning"
-
-
-class RememberedEarlierContracts:
-    """`EarlierContracts` that asks its source once per employer and worker.
-
-    Several history rules ask for the same pair while one row is checked (four queries per
-    row before); within one upload the answer cannot change, so it is asked once.
-    """
-
-    def __init__(self, source: EarlierContracts) -> None:
-        self._source = source
-        self._known: dict[tuple[str, str], Sequence[EarlierContract]] = {}
-
-    def between(
-        self, employer_credit_code: str, worker_id_number: str
-    ) -> Sequence[EarlierContract]:
-        key = (employer_credit_code, worker_id_number)
-        if key not in self._known:
-            self._known[key] = tuple(self._source.between(employer_credit_code, worker_id_number))
-        return self._known[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +59,17 @@ def _duplicate(field: str, what: Text) -> Problem:
 def check_sheet(
     sheet: Sheet,
     employer: Employer,
-    context: RuleContext,
+    context_for: Callable[[list[Contract]], RuleContext],
     existing_numbers: Callable[[Iterable[str]], set[str]],
 ) -> Iterator[CheckedRow]:
     """Each row's contract and problems. Contract numbers must be new and unique in the
-    sheet, and one worker gets one contract per sheet."""
+    sheet, and one worker gets one contract per sheet. `context_for` gets every row that
+    parsed before any is checked, so that it can fetch what the rules need at once."""
     parsed = [
         (r.number, to_contract(r, sheet.columns, sheet.template, employer)) for r in sheet.rows
     ]
     contracts = [c for _, c in parsed if isinstance(c, Contract)]
+    context = context_for(contracts)
     numbers = Counter(c.number for c in contracts)
     people = Counter(c.worker.id_number.upper() for c in contracts)
     taken = existing_numbers({c.number for c in contracts})

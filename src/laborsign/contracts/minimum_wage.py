@@ -19,7 +19,12 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from laborsign.contracts.model import Region
-from laborsign.contracts.rules.ports import MinimumWage, area_candidates, most_specific
+from laborsign.contracts.rules.ports import (
+    MinimumWage,
+    MinimumWages,
+    area_candidates,
+    most_specific,
+)
 from laborsign.contracts.tables import MinimumWageRow
 from laborsign.db.uow import UnitOfWork
 from laborsign.errors import InvalidInput
@@ -61,6 +66,21 @@ class SqlMinimumWages:
             ).all()
             # The choice itself is the shared pure function, so both adapters agree.
             return most_specific([_figure(r) for r in rows], region, on)
+
+
+class RememberedMinimumWages:
+    """`MinimumWages` that asks its source once per region and day: a bulk run checks
+    thousands of contracts against the same few figures."""
+
+    def __init__(self, source: MinimumWages) -> None:
+        self._source = source
+        self._known: dict[tuple[Region, date], MinimumWage | None] = {}
+
+    def lookup(self, region: Region, on: date) -> MinimumWage | None:
+        key = (region, on)
+        if key not in self._known:
+            self._known[key] = self._source.lookup(region, on)
+        return self._known[key]
 
 
 # ---- CSV ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
@@ -41,8 +42,13 @@ def _gb11643_sex(number: str) -> Sex:
 
 def encoded_birth_and_sex(contract: Contract) -> tuple[date | None, Sex | None]:
     """Birth date and sex as the ID number encodes them (None when it does not)."""
-    kind = contract.worker.id_type
-    number = compact_id(contract.worker.id_number)
+    return _encoded(contract.worker.id_type, compact_id(contract.worker.id_number))
+
+
+@lru_cache(maxsize=1024)
+def _encoded(kind: IdDocumentType, number: str) -> tuple[date | None, Sex | None]:
+    # Several rules ask for the same number; python-stdnum's check reads its area-code
+    # database each time, which cost more than all the rules together.
     if kind is IdDocumentType.RESIDENT_ID and ric.is_valid(number):
         return ric.get_birth_date(number), _gb11643_sex(number)
     if (kind is IdDocumentType.HMT_RESIDENCE_PERMIT and _HMT.match(number)) or (

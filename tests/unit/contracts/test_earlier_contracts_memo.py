@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from laborsign.bulk.validation import RememberedEarlierContracts
+from laborsign.contracts.earlier_contracts import RememberedEarlierContracts
 from laborsign.contracts.model import TermType
 from laborsign.contracts.rules.ports import EarlierContract, InMemoryEarlierContracts
 
