@@ -4,6 +4,7 @@ employer, a draft ready to send, a logged-in staff member, a document store to i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -119,6 +120,9 @@ class DelegatingStore:
 
     def put(self, tenant: str, data: bytes, content_type: str) -> DocumentRef:
         return self.inner.put(tenant, data, content_type)
+
+    def put_many(self, tenant: str, documents: Sequence[tuple[bytes, str]]) -> list[DocumentRef]:
+        return [self.put(tenant, data, content_type) for data, content_type in documents]
 
     def get(self, tenant: str, sha256: str) -> bytes:
         return self.inner.get(tenant, sha256)

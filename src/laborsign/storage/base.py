@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from laborsign.errors import InvalidInput
 from laborsign.i18n import Text
@@ -19,6 +21,7 @@ from laborsign.storage.ports import DocumentRef, StoredDocument
 # A tenant becomes a path segment and an object key prefix: no separators, no "..".
 _TENANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_PARALLEL_WRITES = 8
 
 
 def object_key(tenant: str, sha256: str) -> str:
@@ -50,6 +53,23 @@ class EncryptedDocumentStore(ABC):
         if not self._exists(key):
             self._write(key, seal(self._keys, tenant, sha256, content_type, data))
         return DocumentRef(sha256, len(data))
+
+    def put_many(self, tenant: str, documents: Sequence[tuple[bytes, str]]) -> list[DocumentRef]:
+        """Encrypt here, then write in parallel: each write waits on the disk or the
+        network (fsync, an HTTP round trip), and those waits overlap."""
+        refs: list[DocumentRef] = []
+        writes: dict[str, bytes] = {}
+        for data, content_type in documents:
+            sha256 = sha256_hex(data)
+            key = object_key(tenant, sha256)
+            if key not in writes and not self._exists(key):
+                writes[key] = seal(self._keys, tenant, sha256, content_type, data)
+            refs.append(DocumentRef(sha256, len(data)))
+        if writes:
+            with ThreadPoolExecutor(max_workers=min(_PARALLEL_WRITES, len(writes))) as pool:
+                # list(): wait for every write and raise the first failure.
+                list(pool.map(lambda item: self._write(*item), writes.items()))
+        return refs
 
     def open(self, tenant: str, sha256: str) -> StoredDocument:
         blob = self._read(object_key(tenant, sha256))

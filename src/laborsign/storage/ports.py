@@ -7,6 +7,7 @@ one that was stored, or an error.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,6 +30,10 @@ class StoredDocument:
 class DocumentStore(Protocol):
     def put(self, tenant: str, data: bytes, content_type: str) -> DocumentRef:
         """Store `data` for `tenant`; idempotent for the same content."""
+        ...
+
+    def put_many(self, tenant: str, documents: Sequence[tuple[bytes, str]]) -> list[DocumentRef]:
+        """`put` for many (data, content type) pairs; all are stored when it returns."""
         ...
 
     def get(self, tenant: str, sha256: str) -> bytes:
