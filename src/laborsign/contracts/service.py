@@ -30,8 +30,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from laborsign.contracts import lifecycle as lc
-from laborsign.contracts.earlier_contracts import SqlEarlierContracts, worker_index
+from laborsign.contracts.earlier_contracts import (
+    RememberedEarlierContracts,
+    SqlEarlierContracts,
+    worker_index,
+)
 from laborsign.contracts.lifecycle import Party, SigningOrder, State
+from laborsign.contracts.minimum_wage import RememberedMinimumWages
 from laborsign.contracts.model import Contract
 from laborsign.contracts.records import (
     ContractDetail,
@@ -71,7 +76,7 @@ from laborsign.parties.roles import Role
 from laborsign.parties.tables import OrganisationRow, WorkerRow
 from laborsign.privacy.cipher import Privacy, Purpose
 from laborsign.signing import pades
-from laborsign.storage.ports import DocumentStore
+from laborsign.storage.ports import DocumentRef, DocumentStore
 
 DATA_PURPOSE = Purpose("contracts.data")
 PDF = "application/pdf"
@@ -569,12 +574,26 @@ class ContractService:
         with self._uow(scope) as uow:
             s = uow.session
             created: list[tuple[ContractRow, PreparedDraft, list[Event]]] = []
+            # What the checks read, for the whole batch at once (held here: the session's
+            # identity map keeps unchanged rows only while someone refers to them).
+            org = s.get(OrganisationRow, org_id)
+            wanted = sorted({d.worker_id for d in drafts})
+            workers = {
+                w.id: w for w in s.scalars(select(WorkerRow).where(WorkerRow.id.in_(wanted)))
+            }
+            numbers = sorted({d.data.number for d in drafts})
+            taken = set(
+                s.scalars(select(ContractRow.number).where(ContractRow.number.in_(numbers)))
+            )
+            context = self._rule_context(s, now, [d.data for d in drafts])
             for draft in drafts:
                 data = draft.data
-                self._check_employer(s, org_id, data)
-                self._check_worker(s, draft.worker_id, data)
-                self._check_number(s, data.number)
-                findings = self._check_rules(s, data, now)
+                _match_employer(org, data)
+                _match_worker(workers.get(draft.worker_id), self._privacy(), data)
+                if data.number in taken:
+                    raise _number_taken(data.number)
+                taken.add(data.number)
+                findings = check(data, context)
                 if error_count(findings):
                     results.append(findings)
                     continue
@@ -633,10 +652,11 @@ class ContractService:
                 created.append((row, draft, own))
                 results.append(summary_of(row))
             self._flush(s)  # the contract rows before their document rows (foreign key)
-            for row, draft, own in created:
-                self._put_document(s, row, draft.pdf, DocumentKind.RENDERED, now)
-                self._notify(s, row, "contract.sent", now)
+            refs = self._documents().put_many(org_id, [(d.pdf, PDF) for _, d, _ in created])
+            for (row, _, own), ref in zip(created, refs, strict=True):
+                s.add(_document_row(row, ref, DocumentKind.RENDERED, now))
                 events.extend(chain(own, None))
+            outbox.add_many(s, [self._message(row, "contract.sent") for row, _, _ in created], now)
             self._flush(s)
             self._log.append_many(s, events)
             if within is not None:
@@ -817,46 +837,31 @@ class ContractService:
         if own_id is not None:
             query = query.where(ContractRow.id != own_id)
         if session.scalar(query):
-            raise Conflict(
-                Text(f"合同编号 {number} 已存在", f"contract number {number} exists"),
-                field="number",
-            )
+            raise _number_taken(number)
 
     def _check_employer(self, session: Session, org_id: str, data: Contract) -> None:
-        org = session.get(OrganisationRow, org_id)
-        if org is None:
-            raise NotFound(Text("用人单位不存在", "no such organisation"))
-        if org.credit_code != data.employer.credit_code:
-            raise InvalidInput(
-                Text(
-                    "合同甲方的统一社会信用代码与本单位不一致",
-                    "the employer's credit code in the contract is not this organisation's",
-                ),
-                field="employer.credit_code",
-            )
+        _match_employer(session.get(OrganisationRow, org_id), data)
 
     def _check_worker(self, session: Session, worker_id: str | None, data: Contract) -> None:
-        if worker_id is None:
-            return
-        worker = session.get(WorkerRow, worker_id)
-        if worker is None:
-            raise NotFound(Text("劳动者不存在", "no such worker"), field="worker_id")
-        if worker.id_number_index != worker_index(self._privacy(), data.worker.id_number):
-            raise InvalidInput(
-                Text(
-                    "合同乙方的证件号码与所选劳动者不一致",
-                    "the worker's ID number in the contract is not the chosen worker's",
-                ),
-                field="worker.id_number",
-            )
+        if worker_id is not None:
+            _match_worker(session.get(WorkerRow, worker_id), self._privacy(), data)
 
     def _check_rules(self, session: Session, data: Contract, now: datetime) -> list[Finding]:
-        context = RuleContext(
+        return check(data, self._rule_context(session, now, [data]))
+
+    def _rule_context(
+        self, session: Session, now: datetime, contracts: Sequence[Contract]
+    ) -> RuleContext:
+        """The rules' outside data for `contracts`, each asked for once (several rules ask
+        for the same earlier contracts and minimum wage)."""
+        earlier = RememberedEarlierContracts(SqlEarlierContracts(session, self._privacy()))
+        earlier.preload(contracts)
+        wages = self._minimum_wages
+        return RuleContext(
             today=now.astimezone(CHINA).date(),
-            minimum_wages=self._minimum_wages,
-            earlier_contracts=SqlEarlierContracts(session, self._privacy()),
+            minimum_wages=RememberedMinimumWages(wages) if wages is not None else None,
+            earlier_contracts=earlier,
         )
-        return check(data, context)
 
     def _render(self, data: Contract) -> bytes:
         """The draft's PDF with both parties' empty signature fields: the document the
@@ -888,19 +893,7 @@ class ContractService:
         self, session: Session, row: ContractRow, pdf: bytes, kind: DocumentKind, now: datetime
     ) -> None:
         ref = self._documents().put(row.org_id, pdf, PDF)
-        session.add(
-            ContractDocumentRow(
-                id=str(uuid.uuid4()),
-                contract_id=row.id,
-                org_id=row.org_id,
-                worker_id=row.worker_id,
-                revision=row.revision,
-                kind=kind.value,
-                sha256=ref.sha256,
-                size=ref.size,
-                created_at=now,
-            )
-        )
+        session.add(_document_row(row, ref, kind, now))
 
     def _actor(self, scope: Scope, row: ContractRow) -> str:
         """The pseudonym of whoever acts: a staff account, the worker, or the platform."""
@@ -928,19 +921,65 @@ class ContractService:
 
     def _notify(self, session: Session, row: ContractRow, kind: str, now: datetime) -> None:
         """A domain message for the notification handlers (ids only, no personal data)."""
-        outbox.add(
-            session,
-            kind,
-            {
-                "contract": row.id,
-                "org": row.org_id,
-                "worker": row.worker_id,
-                "state": row.state,
-                "revision": row.revision,
-            },
-            key=f"{kind}:{row.id}:{row.revision}",
-            now=now,
+        outbox.add_many(session, [self._message(row, kind)], now)
+
+    def _message(self, row: ContractRow, kind: str) -> outbox.Message:
+        payload = {
+            "contract": row.id,
+            "org": row.org_id,
+            "worker": row.worker_id,
+            "state": row.state,
+            "revision": row.revision,
+        }
+        return outbox.Message(kind, payload, f"{kind}:{row.id}:{row.revision}")
+
+
+def _match_employer(org: OrganisationRow | None, data: Contract) -> None:
+    if org is None:
+        raise NotFound(Text("用人单位不存在", "no such organisation"))
+    if org.credit_code != data.employer.credit_code:
+        raise InvalidInput(
+            Text(
+                "合同甲方的统一社会信用代码与本单位不一致",
+                "the employer's credit code in the contract is not this organisation's",
+            ),
+            field="employer.credit_code",
         )
+
+
+def _match_worker(worker: WorkerRow | None, privacy: Privacy, data: Contract) -> None:
+    if worker is None:
+        raise NotFound(Text("劳动者不存在", "no such worker"), field="worker_id")
+    if worker.id_number_index != worker_index(privacy, data.worker.id_number):
+        raise InvalidInput(
+            Text(
+                "合同乙方的证件号码与所选劳动者不一致",
+                "the worker's ID number in the contract is not the chosen worker's",
+            ),
+            field="worker.id_number",
+        )
+
+
+def _number_taken(number: str) -> Conflict:
+    return Conflict(
+        Text(f"合同编号 {number} 已存在", f"contract number {number} exists"), field="number"
+    )
+
+
+def _document_row(
+    row: ContractRow, ref: DocumentRef, kind: DocumentKind, now: datetime
+) -> ContractDocumentRow:
+    return ContractDocumentRow(
+        id=str(uuid.uuid4()),
+        contract_id=row.id,
+        org_id=row.org_id,
+        worker_id=row.worker_id,
+        revision=row.revision,
+        kind=kind.value,
+        sha256=ref.sha256,
+        size=ref.size,
+        created_at=now,
+    )
 
 
 _EXPIRING = [
