@@ -456,6 +456,39 @@ def test_a_concurrent_second_signature_is_refused_by_the_version_check(
         )
 
 
+def test_a_batch_of_seals_is_recorded_whole_or_not_at_all(platform: Platform) -> None:
+    p = platform
+    first, second = prepared(p), prepared(p)
+    worker_signed(p, first)
+    worker_signed(p, second)
+    bases = {cid: p.service.current_document(p.signer, cid) for cid in (first, second)}
+    sealed = {
+        cid: p.container.signing.sign_as_employer(base.pdf, ORGANISATION)
+        for cid, base in bases.items()
+    }
+    events_before = {cid: events_of(p, cid) for cid in bases}
+    batch = [(cid, bases[cid].contract.version, sealed[cid]) for cid in (first, second)]
+
+    stale = [batch[0], (second, bases[second].contract.version - 1, sealed[second])]
+    with pytest.raises(Conflict):
+        p.service.record_employer_signatures(p.signer, stale, now=p.now())
+    wrong = [batch[0], (second, bases[second].contract.version, sealed[first])]
+    with pytest.raises(InvalidInput):
+        p.service.record_employer_signatures(p.signer, wrong, now=p.now())
+    for cid, base in bases.items():
+        assert p.service.current_document(p.signer, cid) == base
+        assert events_of(p, cid) == events_before[cid]
+
+    recorded = p.service.record_employer_signatures(p.signer, batch, now=p.now())
+    assert [r.state for r in recorded] == [State.EMPLOYER_SIGNED, State.EMPLOYER_SIGNED]
+    for cid in bases:
+        assert p.service.current_document(p.signer, cid).pdf == sealed[cid]
+        assert [e.type for e in events_of(p, cid)][len(events_before[cid]) :] == [
+            EventType.EMPLOYER_SIGNED
+        ]
+        assert messages_of(p, cid)[-1] == "contract.signed"
+
+
 # ---- ending without signatures ---------------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ from laborsign.contracts.rules import Finding
 from laborsign.contracts.service import DATA_PURPOSE, PreparedDraft
 from laborsign.contracts.tables import ContractRow
 from laborsign.db.tenancy import Scope
-from laborsign.errors import Conflict
+from laborsign.errors import Conflict, LaborSignError
 from laborsign.i18n import Text
 from laborsign.parties.roles import Role
 from laborsign.parties.tables import (
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CHUNK = 50
+Sealed = tuple[str, bytes]  # contract id, the PDF with the employer's seal
 Clock = Callable[[], datetime]
 
 
@@ -256,7 +257,8 @@ class ImportRunner:
     # ---- sealing ---------------------------------------------------------------------------
 
     def _seal_ready(self, head: Head) -> None:
-        """Seal every contract of the import whose next step is the employer's signature."""
+        """Seal every contract of the import whose next step is the employer's signature:
+        the workers sign chunk after chunk while the parent records the chunk before."""
         signer = Scope.employer(head.org_id, head.actor, {Role.SIGNER})
         with self._c.uow(signer) as uow:
             ready = uow.session.execute(
@@ -277,42 +279,81 @@ class ImportRunner:
             organisation = Organisation(org.name, org.credit_code)
         # The key and certificate exist before the workers load them (no two make them).
         self._c.signing.organisation_signer(organisation)
-        contracts = self._c.contracts
-        chunks = [ready[i : i + self._chunk] for i in range(0, len(ready), self._chunk)]
+        chunks = [
+            [(n, cid) for n, cid in ready[i : i + self._chunk]]
+            for i in range(0, len(ready), self._chunk)
+        ]
         workers = self._workers or pool.pool_size(len(ready), self._chunk)
         with pool.start_pool(self._c.settings, workers) as executor:
-            for part in chunks:
-                current = {cid: contracts.current_document(signer, cid) for _, cid in part}
-                signed = executor.submit(
-                    pool.seal_chunk,
-                    [(cid, doc.pdf) for cid, doc in current.items()],
-                    organisation.name,
-                    organisation.credit_code,
-                ).result()
-                for cid, pdf in signed:
-                    contracts.record_employer_signature(
-                        signer,
-                        cid,
-                        pdf,
-                        now=self._clock(),
-                        expected_version=current[cid].contract.version,
-                    )
-                self._mark_signed(signer, head.id, [n for n, _ in part])
+            ahead: list[tuple[list[tuple[int, str]], dict[str, int], Future[list[Sealed]]]] = []
+            todo = iter(chunks)
 
-    def _mark_signed(self, scope: Scope, import_id: str, numbers: list[int]) -> None:
-        with self._c.uow(scope) as uow:
-            rows = uow.session.scalars(
-                select(BulkImportRowRow).where(
-                    BulkImportRowRow.import_id == import_id,
-                    BulkImportRowRow.row_number.in_(numbers),
-                )
-            ).all()
-            for row in rows:
-                row.signed = True
-            head = uow.session.get(BulkImportRow, import_id)
-            if head is not None:
-                head.rows_signed += len(rows)
-            uow.commit()
+            def submit() -> None:
+                part = next(todo, None)
+                if part is not None:
+                    current = {
+                        cid: self._c.contracts.current_document(signer, cid) for _, cid in part
+                    }
+                    future = executor.submit(
+                        pool.seal_chunk,
+                        [(cid, doc.pdf) for cid, doc in current.items()],
+                        organisation.name,
+                        organisation.credit_code,
+                    )
+                    versions = {cid: doc.contract.version for cid, doc in current.items()}
+                    ahead.append((part, versions, future))
+
+            for _ in range(workers + 1):
+                submit()
+            while ahead:
+                part, versions, future = ahead.pop(0)
+                sealed = future.result()
+                submit()
+                self._record_seals(signer, head.id, part, versions, sealed)
+
+    def _record_seals(
+        self,
+        signer: Scope,
+        import_id: str,
+        part: list[tuple[int, str]],
+        versions: dict[str, int],
+        sealed: list[Sealed],
+    ) -> None:
+        """Record a chunk's seals and mark its rows signed in one transaction; when the
+        batch is refused (a contract changed meanwhile, e.g. the worker declined), record
+        one by one and leave the refused ones unsigned for a later pass."""
+        numbers = dict((cid, n) for n, cid in part)
+        contracts = self._c.contracts
+
+        def mark(done: list[str]) -> Callable[[Session], None]:
+            def within(session: Session) -> None:
+                rows = session.scalars(
+                    select(BulkImportRowRow).where(
+                        BulkImportRowRow.import_id == import_id,
+                        BulkImportRowRow.row_number.in_([numbers[c] for c in done]),
+                    )
+                ).all()
+                for row in rows:
+                    row.signed = True
+                head = session.get(BulkImportRow, import_id)
+                if head is not None:
+                    head.rows_signed += len(rows)
+
+            return within
+
+        batch = [(cid, versions[cid], pdf) for cid, pdf in sealed]
+        try:
+            contracts.record_employer_signatures(
+                signer, batch, now=self._clock(), within=mark([c for c, _, _ in batch])
+            )
+        except LaborSignError:
+            for item in batch:
+                try:
+                    contracts.record_employer_signatures(
+                        signer, [item], now=self._clock(), within=mark([item[0]])
+                    )
+                except LaborSignError as exc:
+                    log.info("import %s: row %s not sealed: %s", import_id, numbers[item[0]], exc)
 
     # ---- bookkeeping -----------------------------------------------------------------------
 

@@ -67,6 +67,7 @@ from laborsign.evidence.sequence import (
     CONTRACT_JSON,
     CONTRACT_PDF,
     append_contract_events,
+    append_events_of_contracts,
     chain,
     sha256_hex,
 )
@@ -759,49 +760,119 @@ class ContractService:
         with self._uow(scope) as uow:
             s = uow.session
             row = self._load(s, contract_id, expected_version)
-            command = command_type(row.document_sha256, sha256_hex(new_pdf))
-            # The state machine first: a refused step touches neither store nor database.
-            outcome = lc.apply(status_of(row), command, by=_party(scope), at=now)
-            if authorise is not None:
-                authorise(s)
             current = self._documents().get(row.org_id, row.document_sha256)
-            if len(new_pdf) <= len(current) or not new_pdf.startswith(current):
-                raise InvalidInput(
-                    Text(
-                        "新文档不是当前版本的增量更新（签署所基于的文档不对）",
-                        "the new document is not an incremental update of the current revision",
-                    ),
-                    field="pdf",
-                )
-            artifacts, extra = revision_artifacts(new_pdf)
-            if role is not None:
-                field, certificate = last_signature(new_pdf)
-                if field != pades.field_name(role):
-                    raise InvalidInput(
-                        Text(
-                            "最后一个签名不是该方的签名", f"the last signature is not the {role}'s"
-                        ),
-                        field="pdf",
-                    )
-                artifacts[CERTIFICATE] = sha256_hex(certificate)
-                extra.update({"method": "pades-b-lt", "field": field})
-            else:
-                artifacts = {CONTRACT_PDF: sha256_hex(new_pdf)}
-                extra = {"completion": "document-timestamp"}
-            write_status(row, outcome.status, now)
-            if outcome.status.state is State.EFFECTIVE:
-                row.completed_at = now
+            event = self._revise(
+                scope,
+                row,
+                current,
+                new_pdf,
+                command_type,
+                role,
+                now,
+                (lambda: authorise(s)) if authorise is not None else None,
+            )
             self._put_document(s, row, new_pdf, kind, now)
-            self._event(s, row, outcome.event, self._actor(scope, row), now, artifacts, extra)
-            if outcome.status.state is State.EFFECTIVE:
-                self._notify(s, row, "contract.effective", now)
-            elif outcome.status.both_signed:
-                self._notify(s, row, "contract.signed", now)
-            else:
-                self._notify(s, row, "contract.awaiting-signature", now)
+            self._flush(s)
+            append_contract_events(s, self._log, [event])
+            self._notify(s, row, _revised_message(row), now)
             self._flush(s)
             uow.commit()
             return summary_of(row)
+
+    def _revise(
+        self,
+        scope: Scope,
+        row: ContractRow,
+        current: bytes,
+        new_pdf: bytes,
+        command_type: type[lc.SignWorker | lc.SignEmployer | lc.Complete],
+        role: pades.Role | None,
+        now: datetime,
+        authorise: Callable[[], None] | None = None,
+    ) -> Event:
+        """Check a new revision of `row` (whose current document is `current`) and apply
+        it to the row; returns the event to log. Stores nothing."""
+        command = command_type(row.document_sha256, sha256_hex(new_pdf))
+        # The state machine first: a refused step touches neither store nor database.
+        outcome = lc.apply(status_of(row), command, by=_party(scope), at=now)
+        if authorise is not None:
+            authorise()
+        if len(new_pdf) <= len(current) or not new_pdf.startswith(current):
+            raise InvalidInput(
+                Text(
+                    "新文档不是当前版本的增量更新（签署所基于的文档不对）",
+                    "the new document is not an incremental update of the current revision",
+                ),
+                field="pdf",
+            )
+        artifacts, extra = revision_artifacts(new_pdf)
+        if role is not None:
+            field, certificate = last_signature(new_pdf)
+            if field != pades.field_name(role):
+                raise InvalidInput(
+                    Text("最后一个签名不是该方的签名", f"the last signature is not the {role}'s"),
+                    field="pdf",
+                )
+            artifacts[CERTIFICATE] = sha256_hex(certificate)
+            extra.update({"method": "pades-b-lt", "field": field})
+        else:
+            artifacts = {CONTRACT_PDF: sha256_hex(new_pdf)}
+            extra = {"completion": "document-timestamp"}
+        write_status(row, outcome.status, now)
+        if outcome.status.state is State.EFFECTIVE:
+            row.completed_at = now
+        return Event(outcome.event, row.id, self._actor(scope, row), now, artifacts, extra)
+
+    def record_employer_signatures(
+        self,
+        scope: Scope,
+        signed: Sequence[tuple[str, int, bytes]],
+        *,
+        now: datetime,
+        within: Callable[[Session], None] | None = None,
+    ) -> list[ContractSummary]:
+        """`record_employer_signature` for many (contract id, version read, signed PDF) in
+        one transaction with one evidence append: a bulk import's sealing pass. Any refusal
+        refuses the whole batch, which then stays as it was. `within` runs in the
+        transaction before the commit (the caller's bookkeeping)."""
+        _require_role(scope, SIGNERS)
+        if scope.kind is not ScopeKind.EMPLOYER or scope.org_id is None:
+            raise PermissionDenied(Text("只有用人单位可以盖章", "only employers seal contracts"))
+        org_id = scope.org_id
+        with self._uow(scope) as uow:
+            s = uow.session
+            rows = {
+                r.id: r
+                for r in s.scalars(
+                    select(ContractRow).where(ContractRow.id.in_(sorted({c for c, _, _ in signed})))
+                )
+            }
+            events: list[Event] = []
+            for contract_id, version, pdf in signed:
+                row = rows.get(contract_id)
+                if row is None:
+                    raise NotFound(Text("合同不存在", "no such contract"), field="contract_id")
+                if row.version != version:
+                    raise _concurrent()
+                current = self._documents().get(row.org_id, row.document_sha256)
+                events.append(
+                    self._revise(
+                        scope, row, current, pdf, lc.SignEmployer, pades.Role.EMPLOYER, now
+                    )
+                )
+            refs = self._documents().put_many(org_id, [(pdf, PDF) for _, _, pdf in signed])
+            for (contract_id, _, _), ref in zip(signed, refs, strict=True):
+                s.add(_document_row(rows[contract_id], ref, DocumentKind.EMPLOYER_SIGNED, now))
+            self._flush(s)
+            append_events_of_contracts(s, self._log, events)
+            outbox.add_many(
+                s, [self._message(rows[c], _revised_message(rows[c])) for c, _, _ in signed], now
+            )
+            if within is not None:
+                within(s)
+            self._flush(s)
+            uow.commit()
+            return [summary_of(rows[c]) for c, _, _ in signed]
 
     def _load(
         self, session: Session, contract_id: str, expected_version: int | None = None
@@ -985,6 +1056,15 @@ def _document_row(
 _EXPIRING = [
     t for order in SigningOrder for t in lc.transitions(order) if t.action is lc.Action.EXPIRE
 ]
+
+
+def _revised_message(row: ContractRow) -> str:
+    """The outbox kind that announces a new revision in the state it left the contract."""
+    if row.state == State.EFFECTIVE.value:
+        return "contract.effective"
+    if status_of(row).both_signed:
+        return "contract.signed"
+    return "contract.awaiting-signature"
 
 
 def _concurrent() -> Conflict:

@@ -200,6 +200,24 @@ def append_contract_events(session: Session, log: EvidenceLog, events: Sequence[
     return log.append_many(session, chain(events, last_entry(session, contract)))
 
 
+def append_events_of_contracts(
+    session: Session, log: EvidenceLog, events: Sequence[Event]
+) -> range:
+    """`append_contract_events` for the events of many contracts, in one append: each
+    contract's events are chained to its own earlier ones (and its pending views first)."""
+    from laborsign.evidence.pending import integrate_locked, lock_head
+
+    by_contract: dict[str, list[Event]] = {}
+    for event in events:
+        by_contract.setdefault(event.contract, []).append(event)
+    lock_head(session)
+    chained: list[Event] = []
+    for contract, own in by_contract.items():
+        integrate_locked(session, log, contract)
+        chained.extend(chain(own, last_entry(session, contract)))
+    return log.append_many(session, chained)
+
+
 def record_signing(uow: Callable[[], UnitOfWork], log: EvidenceLog, steps: SigningSteps) -> range:
     """Record a completed signing in one transaction; returns the leaf indexes."""
     with uow() as work:
