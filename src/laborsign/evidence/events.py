@@ -105,6 +105,43 @@ def format_time(at: datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
+def canonical_json(value: dict[str, Any]) -> bytes:
+    """RFC 8785 for what an event holds: ASCII keys, strings, integers, booleans and null.
+
+    For these the standard library's sorted, compact JSON is byte for byte the canonical
+    form (keys of ASCII sort the same by UTF-16 unit and by code point; both escape only the
+    quote, the backslash and control characters, with the same short forms), and it is
+    twenty times faster than the general encoder, which a bulk run calls for every event.
+    Text that UTF-8 cannot encode (a lone surrogate) goes to the general encoder, which
+    refuses it as it should."""
+    if _outside_fast_path(value):
+        data: bytes = rfc8785.dumps(value)
+        return data
+    try:
+        return json.dumps(
+            value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+        ).encode("utf-8")
+    except UnicodeEncodeError:
+        data = rfc8785.dumps(value)
+        return data
+
+
+_SAFE_INTEGER = 2**53 - 1  # beyond it RFC 8785 (IEEE doubles) has no exact spelling
+
+
+def _outside_fast_path(value: object) -> bool:
+    if isinstance(value, dict):
+        return any(
+            not (isinstance(k, str) and k.isascii()) or _outside_fast_path(v)
+            for k, v in value.items()
+        )
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return False
+    if isinstance(value, int):
+        return abs(value) > _SAFE_INTEGER
+    return True  # floats, lists, anything else: the general encoder decides
+
+
 def _check_clear(value: str, field_name: str) -> None:
     if _PERSONAL.search(value):
         raise _fail(
@@ -169,7 +206,7 @@ class Event:
 
     def entry(self) -> bytes:
         """The leaf entry: RFC 8785 canonical JSON, the exact bytes that are hashed."""
-        data: bytes = rfc8785.dumps(self.to_json())
+        data = canonical_json(self.to_json())
         if len(data) > MAX_ENTRY_BYTES:
             raise _fail("存证记录过大", "evidence record too large", "extra")
         return data
