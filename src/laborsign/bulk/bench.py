@@ -5,11 +5,19 @@ contracts created, rendered (worker processes), stored, logged and sent. With `-
 contracts are created for the employer-first order; the bench then takes each worker
 through notice, identity and intent (untimed: that is the workers' part, on their phones)
 and times the sealing pass, the employer's B-T signature on every contract.
+
+With `--kill-after K` the run starts in a child process, which is killed (SIGKILL, with its
+render processes) once K rows are done; the bench then resumes the import and checks that
+every row has exactly one contract.
 """
 
 from __future__ import annotations
 
+import os
 import resource
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -32,7 +40,8 @@ def _peak_mb() -> tuple[float, float]:
 @click.option("--database-url", default="", help="default: SQLite in a temporary directory")
 @click.option("--sign/--no-sign", default=False, show_default=True)
 @click.option("--chunk", default=50, show_default=True)
-def bench_bulk(rows: int, database_url: str, sign: bool, chunk: int) -> None:
+@click.option("--kill-after", default=0, help="kill -9 the run after this many rows, then resume")
+def bench_bulk(rows: int, database_url: str, sign: bool, chunk: int, kill_after: int) -> None:
     """Time a sheet of N rows from upload to sent (and with --sign, sealed) contracts."""
     from laborsign.bootstrap import Container
     from laborsign.bulk.runner import ImportRunner
@@ -85,8 +94,12 @@ def bench_bulk(rows: int, database_url: str, sign: bool, chunk: int) -> None:
         bulk.start(scope, progress.id, sign=sign, now=now, enqueue=None)
         runner = ImportRunner(container, chunk=chunk)
         started = time.perf_counter()
+        if kill_after:
+            _run_and_kill(container, progress.id, kill_after, chunk)
         runner.run(progress.id)
         run = time.perf_counter() - started
+        if kill_after:
+            _check_one_contract_per_row(container, progress.id, rows)
         done = bulk.progress(scope, progress.id, now=datetime.now(UTC))
         click.echo(
             f"create + render + store + log + send: {run:.1f} s "
@@ -104,6 +117,80 @@ def bench_bulk(rows: int, database_url: str, sign: bool, chunk: int) -> None:
         )
         click.echo(f"peak memory: parent {own:.0f} MB, largest worker process {children:.0f} MB")
         container.engine.dispose()
+
+
+_CHILD = """
+import sys
+from pathlib import Path
+from laborsign.bootstrap import Container
+from laborsign.bulk.runner import ImportRunner
+from laborsign.settings import Settings
+
+if __name__ == "__main__":
+    home, url, import_id, chunk = sys.argv[1:]
+    settings = Settings(home=Path(home), database_url=url, jobs_backend="immediate")
+    ImportRunner(Container(settings), chunk=int(chunk)).run(import_id)
+"""
+
+
+def _run_and_kill(container: object, import_id: str, after: int, chunk: int) -> None:
+    """Start the run in a child process and kill it (and its render processes) with
+    SIGKILL once `after` rows are done."""
+    from laborsign.bootstrap import Container
+    from laborsign.bulk.tables import BulkImportRow
+    from laborsign.db.tenancy import Scope
+
+    assert isinstance(container, Container)  # noqa: S101
+    settings = container.settings
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "run.py"
+        script.write_text(_CHILD)
+        command = [sys.executable, str(script), str(settings.home), settings.database_url]
+        child = subprocess.Popen(  # noqa: S603 - our own script
+            [*command, import_id, str(chunk)], start_new_session=True
+        )
+        done = 0
+        try:
+            while done < after:
+                if child.poll() is not None:
+                    raise click.ClickException("the run ended before it could be killed")
+                time.sleep(0.2)
+                with container.uow(Scope.system()) as uow:
+                    head = uow.session.get(BulkImportRow, import_id)
+                    done = head.rows_done if head is not None else 0
+        finally:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    click.echo(f"killed the run (SIGKILL) with {done} rows done; resuming")
+
+
+def _check_one_contract_per_row(container: object, import_id: str, rows: int) -> None:
+    from sqlalchemy import func, select
+
+    from laborsign.bootstrap import Container
+    from laborsign.bulk.tables import BulkImportRowRow
+    from laborsign.contracts.tables import ContractRow
+    from laborsign.db.tenancy import Scope
+
+    assert isinstance(container, Container)  # noqa: S101
+    with container.uow(Scope.system()) as uow:
+        s = uow.session
+        contracts = s.scalar(select(func.count()).select_from(ContractRow)) or 0
+        numbers = s.scalar(select(func.count(func.distinct(ContractRow.number)))) or 0
+        linked = (
+            s.scalar(
+                select(func.count(func.distinct(BulkImportRowRow.contract_id))).where(
+                    BulkImportRowRow.import_id == import_id
+                )
+            )
+            or 0
+        )
+    if not contracts == numbers == linked == rows:
+        raise click.ClickException(
+            f"after resuming: {contracts} contracts, {numbers} numbers, {linked} linked rows "
+            f"for {rows} rows"
+        )
+    click.echo(f"after resuming: {rows} rows, {contracts} contracts, no duplicates")
 
 
 def _seal(container: object, scope: object, import_id: str, runner: object) -> float:
