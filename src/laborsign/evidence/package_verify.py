@@ -45,7 +45,6 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from asn1crypto import tsp
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
@@ -76,7 +75,7 @@ from laborsign.evidence.package_format import (
     read_zip,
     trust_roots,
 )
-from laborsign.evidence.package_tsr import check_unsigned_parts
+from laborsign.evidence.package_tsr import check_unsigned_parts, load_response
 from laborsign.evidence.sequence import (
     CONTRACT_PDF,
     PREVIOUS_EVENT,
@@ -370,12 +369,10 @@ def _witnesses(state: _State) -> list[str]:
 
 def _timestamp(state: _State) -> list[str]:
     try:
-        response = tsp.TimeStampResp.load(state.files[TIMESTAMP], strict=True)
+        response = load_response(state.files[TIMESTAMP])
         status = response["status"]["status"].native
         if status != "granted":
             raise _Failed("时间戳请求未被批准", f"time-stamp status is {status}")
-        if response.dump(force=True) != state.files[TIMESTAMP]:
-            raise _Failed("时间戳不是 DER 编码", "checkpoint.tsr is not DER")
         token = response["time_stamp_token"].dump()
         imprint = hashlib.sha256(state.files[CHECKPOINT]).digest()
         info = verify_token(token, imprint, None, state.roots)

@@ -47,6 +47,25 @@ def verify_token(
 ) -> TokenInfo:
     if not pinned:
         raise TokenInvalid("no pinned certificates: refusing to trust any token")
+    try:
+        return _verify(token_der, imprint, nonce, pinned, policy)
+    except TokenInvalid:
+        raise
+    except Exception as exc:
+        # The token is untrusted input. asn1crypto decodes lazily and fails with whatever its
+        # decoder hits (IndexError on an empty BIT STRING...); cryptography has its own types
+        # for a damaged certificate (InvalidVersion, UnsupportedAlgorithm). Each of them means
+        # the token proves nothing, and callers only expect TokenInvalid.
+        raise TokenInvalid(f"malformed token: {type(exc).__name__}: {exc}") from exc
+
+
+def _verify(
+    token_der: bytes,
+    imprint: bytes,
+    nonce: int | None,
+    pinned: Sequence[x509.Certificate],
+    policy: str | None,
+) -> TokenInfo:
     # 1.
     content_info = cms.ContentInfo.load(token_der)
     if content_info["content_type"].native != "signed_data":
