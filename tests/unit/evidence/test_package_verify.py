@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from laborsign.cli import main
@@ -130,6 +130,10 @@ def test_any_changed_bit_fails_even_with_a_recomputed_manifest(
     files: Files, kind: str, which: int, bit: int
 ) -> None:
     name = KINDS[kind](files, which)
+    # The sample is built afresh each run and its lengths vary, so `bit` alone does not
+    # locate a failure again: say which byte of how long a file it was.
+    position = bit % (len(files[name]) * 8)
+    note(f"{name}: {len(files[name])} bytes, flipped bit {position % 8} of byte {position // 8}")
     tampered = dict(files)
     tampered[name] = flip(files[name], bit)
     report = verify_package(repack(tampered))
