@@ -8,18 +8,16 @@ reading attributes of a loaded row.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from pyhanko.pdf_utils.reader import PdfFileReader
-
 from laborsign.contracts import lifecycle as lc
 from laborsign.contracts.lifecycle import Party, SigningOrder, State
 from laborsign.contracts.model import Contract
 from laborsign.contracts.rules import Finding, Severity
+from laborsign.contracts.signatures import latest_signature
 from laborsign.contracts.tables import ContractRow
 from laborsign.errors import Conflict, InvalidInput
 from laborsign.evidence.events import ExtraValue
@@ -202,9 +200,7 @@ def revision_artifacts(pdf: bytes) -> tuple[dict[str, str], dict[str, ExtraValue
 def last_signature(pdf: bytes) -> tuple[str, bytes]:
     """The field name and signer certificate (DER) of the document's last signature."""
     try:
-        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
-        last = signatures[-1]
-        return str(last.field_name), bytes(last.signer_cert.dump())
+        return latest_signature(pdf)
     except Exception as exc:  # any failure to read it means: not a signed PDF
         raise InvalidInput(
             Text("不是带签名的 PDF 文档", "not a signed PDF document"), field="pdf"
