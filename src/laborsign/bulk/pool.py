@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from laborsign.errors import LaborSignError
 
@@ -27,6 +28,9 @@ _renderer: Renderer | None = None
 _container: Container | None = None
 
 Rendered = tuple[int, bytes | None, str | None]  # row number, draft PDF, or the error
+# What a worker returns: its results and the CPU seconds they took there (the parent adds
+# them up: worker processes are the forkserver's children, so its rusage never sees them).
+Timed = tuple[list[Any], float]
 
 
 def _init(settings: Settings) -> None:
@@ -34,9 +38,10 @@ def _init(settings: Settings) -> None:
     _settings = settings
 
 
-def render_chunk(items: Sequence[tuple[int, str]]) -> list[Rendered]:
+def render_chunk(items: Sequence[tuple[int, str]]) -> tuple[list[Rendered], float]:
     """Render rows (number, contract JSON) with both signature fields, as `create_draft` does."""
     global _renderer
+    started = time.process_time()
     from laborsign.contracts.model import Contract
     from laborsign.contracts.render import Renderer
     from laborsign.signing import pades
@@ -50,14 +55,15 @@ def render_chunk(items: Sequence[tuple[int, str]]) -> list[Rendered]:
             out.append((number, pades.prepare_fields(rendered.pdf, rendered.boxes), None))
         except LaborSignError as exc:
             out.append((number, None, exc.message.en))
-    return out
+    return out, time.process_time() - started
 
 
 def seal_chunk(
     items: Sequence[tuple[str, bytes]], name: str, credit_code: str
-) -> list[tuple[str, bytes]]:
+) -> tuple[list[tuple[str, bytes]], float]:
     """The employer's B-T signature on each (contract id, current PDF)."""
     global _container
+    started = time.process_time()
     from laborsign.bootstrap import Container
     from laborsign.signing.service import Organisation
 
@@ -67,7 +73,8 @@ def seal_chunk(
         _container = Container(_settings)
     organisation = Organisation(name, credit_code)
     signing = _container.signing
-    return [(cid, signing.sign_as_employer(pdf, organisation)) for cid, pdf in items]
+    sealed = [(cid, signing.sign_as_employer(pdf, organisation)) for cid, pdf in items]
+    return sealed, time.process_time() - started
 
 
 def pool_size(rows: int, chunk: int) -> int:
