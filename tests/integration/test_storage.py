@@ -123,6 +123,20 @@ def test_put_is_idempotent_for_the_same_content(raw_store: Raw) -> None:
     assert read(object_key("employer-1", first.sha256)) == stored
 
 
+def test_a_batch_is_stored_whole_with_the_refs_of_single_puts(raw_store: Raw) -> None:
+    store, read, _ = raw_store
+    documents = [(PDF + bytes([i]), "application/pdf") for i in range(20)]
+    already = store.put("employer-1", documents[0][0], "application/pdf")
+    stored = read(object_key("employer-1", already.sha256))
+    refs = store.put_many("employer-1", [*documents, documents[1]])  # one twice
+    assert refs[0] == already and refs[-1] == refs[1]
+    for (data, _), ref in zip(documents, refs, strict=False):
+        assert ref.size == len(data) and store.get("employer-1", ref.sha256) == data
+    # Content addressing: what was there is not rewritten.
+    assert read(object_key("employer-1", already.sha256)) == stored
+    assert store.put_many("employer-1", []) == []
+
+
 def test_empty_and_large_documents(store: EncryptedDocumentStore) -> None:
     large = os.urandom(3 * 1024 * 1024)
     for data in (b"", large):
