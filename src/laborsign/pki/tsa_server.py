@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as asn1_x509
@@ -22,9 +22,12 @@ from laborsign.errors import LaborSignError
 from laborsign.pki.ca import Clock, utc_now
 from laborsign.pki.tables import TimestampSerialRow
 from laborsign.pki.tsa import check_imprint
+from laborsign.signing import der
 from laborsign.signing.keys import KeyStore
 from laborsign.signing.signer import to_asn1
 
+_CMS_V1 = der.integer(1)
+_CMS_V3 = der.integer(3)
 # The precision we promise: gen_time is whole seconds, the clock is assumed NTP-disciplined.
 ACCURACY_SECONDS = 1
 MAX_REQUEST_BYTES = 4096
@@ -55,22 +58,48 @@ class BuiltInTsa:
         self._certificate = to_asn1(certificate)
         self._chain = [to_asn1(c) for c in chain]
         self._policy = policy_oid
-        # Encoded once: asn1crypto re-encodes freshly built structures, which for whole
-        # certificates costs more than the signature.
-        self._certificates_der = cms.CertificateSet([self._certificate, *self._chain]).dump()
-        self._signing_certificate_der = self._signing_certificate().dump()
-        self._tsa_name_der = asn1_x509.GeneralName(
-            name="directory_name", value=self._certificate.subject
-        ).dump()
-        self._sid_der = cms.IssuerAndSerialNumber(
-            {"issuer": self._certificate.issuer, "serial_number": self._certificate.serial_number}
-        ).dump()
+        # The constant parts of every token, encoded once: asn1crypto rebuilds and re-encodes
+        # structures made from Python values, which for the certificates and names costs
+        # more than the signature. `_token` frames only what changes around them.
+        self._certificates_der = der.set_of(
+            [self._certificate.dump(), *(c.dump() for c in self._chain)], tag=0xA0
+        )
+        self._signing_certificate_attr = _dump(
+            cms.CMSAttribute(
+                {"type": "signing_certificate_v2", "values": [self._signing_certificate()]}
+            )
+        )
+        self._content_type_attr = _dump(
+            cms.CMSAttribute({"type": "content_type", "values": ["tst_info"]})
+        )
+        self._message_digest_oid = _dump(cms.CMSAttributeType("message_digest"))
+        self._tst_info_head = _dump(tsp.Version("v1")) + _dump(core.ObjectIdentifier(policy_oid))
+        self._imprint_algorithm = _dump(algos.DigestAlgorithm({"algorithm": "sha256"}))
+        self._accuracy = _dump(tsp.Accuracy({"seconds": ACCURACY_SECONDS}))
+        self._tsa_name = der.tlv(
+            0xA0,
+            _dump(asn1_x509.GeneralName(name="directory_name", value=self._certificate.subject)),
+        )
+        self._sid_der = _dump(
+            cms.IssuerAndSerialNumber(
+                {
+                    "issuer": self._certificate.issuer,
+                    "serial_number": self._certificate.serial_number,
+                }
+            )
+        )
+        self._tst_info_type = _dump(cms.ContentType("tst_info"))
+        self._signed_data_type = _dump(cms.ContentType("signed_data"))
         self._uow = uow
         self._clock = clock
-        self._mechanism = (
-            "sha256_ecdsa"
-            if isinstance(certificate.public_key(), ec.EllipticCurvePublicKey)
-            else "sha256_rsa"
+        self._signature_algorithm = _dump(
+            algos.SignedDigestAlgorithm(
+                {
+                    "algorithm": "sha256_ecdsa"
+                    if isinstance(certificate.public_key(), ec.EllipticCurvePublicKey)
+                    else "sha256_rsa"
+                }
+            )
         )
 
     @property
@@ -78,9 +107,7 @@ class BuiltInTsa:
         return self._policy
 
     def timestamp(self, message_imprint_sha256: bytes, nonce: int | None = None) -> bytes:
-        token = self._token(check_imprint(message_imprint_sha256), nonce, True, self._clock())
-        der: bytes = token.dump()
-        return der
+        return self._token(check_imprint(message_imprint_sha256), nonce, True, self._clock())
 
     def respond(self, request_der: bytes, *, now: datetime | None = None) -> bytes:
         """A TimeStampResp (DER) for a TimeStampReq (DER); bad requests get a rejection."""
@@ -88,15 +115,15 @@ class BuiltInTsa:
             imprint, nonce, cert_req = self._parse(request_der)
             token = self._token(imprint, nonce, cert_req, now or self._clock())
             response: core.Sequence = tsp.TimeStampResp(
-                {"status": {"status": "granted"}, "time_stamp_token": token}
+                {"status": {"status": "granted"}, "time_stamp_token": cms.ContentInfo.load(token)}
             )
         except _Rejected as rejected:
             response = _rejection(rejected.fail_info, rejected.text)
         except LaborSignError as exc:
             # Key store or database unavailable: say so, never answer without a signature.
             response = _rejection("system_failure", exc.message.en)
-        der: bytes = response.dump()
-        return der
+        encoded: bytes = response.dump()
+        return encoded
 
     def _parse(self, request_der: bytes) -> tuple[bytes, int | None, bool]:
         if len(request_der) > MAX_REQUEST_BYTES:
@@ -132,59 +159,47 @@ class BuiltInTsa:
 
     def _token(
         self, imprint: bytes, nonce: int | None, include_certs: bool, now: datetime
-    ) -> cms.ContentInfo:
+    ) -> bytes:
+        """A TimeStampToken (RFC 3161 §2.4.2, DER): CMS SignedData over the TSTInfo."""
         now = now.replace(microsecond=0)
-        fields: dict[str, object] = {
-            "version": "v1",
-            "policy": self._policy,
-            "message_imprint": {
-                "hash_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
-                "hashed_message": imprint,
-            },
-            "serial_number": self._serial(imprint, now),
-            "gen_time": now,
-            "accuracy": {"seconds": ACCURACY_SECONDS},
-            "tsa": asn1_x509.GeneralName(name="directory_name", value=self._certificate.subject),
-        }
-        if nonce is not None:
-            fields["nonce"] = nonce
-        tst_info = tsp.TSTInfo(fields)
-        signed_attrs = cms.CMSAttributes(
-            [
-                {"type": "content_type", "values": ["tst_info"]},
-                {"type": "message_digest", "values": [hashlib.sha256(tst_info.dump()).digest()]},
-                {
-                    "type": "signing_certificate_v2",
-                    "values": [tsp.SigningCertificateV2.load(self._signing_certificate_der)],
-                },
-            ]
+        tst_info = der.sequence(
+            self._tst_info_head,
+            der.sequence(self._imprint_algorithm, der.octet_string(imprint)),
+            der.integer(self._serial(imprint, now)),
+            # Whole seconds in UTC: DER has no fraction of zero and ends in Z (X.690 §11.7).
+            der.tlv(der.GENERALIZED_TIME, now.astimezone(UTC).strftime("%Y%m%d%H%M%SZ").encode()),
+            self._accuracy,
+            # `ordering` stays at its DEFAULT (false), which DER leaves out.
+            der.integer(nonce) if nonce is not None else b"",
+            self._tsa_name,
         )
-        # The signature covers the attributes' DER with the SET OF tag (RFC 5652 §5.4).
-        signature = self._store.sign(self._label, signed_attrs.dump(), "sha256")
-        signer_info = cms.SignerInfo(
-            {
-                "version": "v1",
-                "sid": cms.SignerIdentifier(
-                    name="issuer_and_serial_number",
-                    value=cms.IssuerAndSerialNumber.load(self._sid_der),
-                ),
-                "digest_algorithm": {"algorithm": "sha256"},
-                "signed_attrs": signed_attrs,
-                "signature_algorithm": {"algorithm": self._mechanism},
-                "signature": signature,
-            }
+        signed_attrs = [
+            self._content_type_attr,
+            der.sequence(
+                self._message_digest_oid,
+                der.set_of([der.octet_string(hashlib.sha256(tst_info).digest())]),
+            ),
+            self._signing_certificate_attr,
+        ]
+        # The signature covers the attributes' DER with the SET OF tag (RFC 5652 §5.4); in
+        # the SignerInfo they carry the [0] IMPLICIT tag instead.
+        signature = self._store.sign(self._label, der.set_of(signed_attrs), "sha256")
+        signer_info = der.sequence(
+            _CMS_V1,
+            self._sid_der,
+            self._imprint_algorithm,
+            der.set_of(signed_attrs, tag=0xA0),
+            self._signature_algorithm,
+            der.octet_string(signature),
         )
-        signed_data: dict[str, object] = {
-            "version": "v3",
-            "digest_algorithms": [{"algorithm": "sha256"}],
-            "encap_content_info": {"content_type": "tst_info", "content": tst_info},
-            "signer_infos": [signer_info],
-        }
-        if include_certs:
-            signed_data["certificates"] = cms.CertificateSet.load(self._certificates_der)
-        return cms.ContentInfo(
-            {"content_type": "signed_data", "content": cms.SignedData(signed_data)}
+        signed_data = der.sequence(
+            _CMS_V3,
+            der.set_of([self._imprint_algorithm]),
+            der.sequence(self._tst_info_type, der.tlv(0xA0, der.octet_string(tst_info))),
+            self._certificates_der if include_certs else b"",
+            der.set_of([signer_info]),
         )
+        return der.sequence(self._signed_data_type, der.tlv(0xA0, signed_data))
 
     def _signing_certificate(self) -> tsp.SigningCertificateV2:
         # hashAlgorithm left out: its DEFAULT is SHA-256, and DER omits defaults.
@@ -205,6 +220,11 @@ class BuiltInTsa:
                 ]
             }
         )
+
+
+def _dump(value: core.Asn1Value) -> bytes:
+    encoded: bytes = value.dump()
+    return encoded
 
 
 class StatusOnlyResp(core.Sequence):  # type: ignore[misc]
