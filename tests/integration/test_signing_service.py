@@ -111,6 +111,20 @@ def test_a_revoked_organisation_certificate_cannot_sign(
         container.signing.sign_as_employer(prepared, ORGANISATION)
 
 
+def test_a_certificate_revoked_after_sealing_cannot_seal_again(
+    container: Container, rendered: RenderedContract
+) -> None:
+    # The first seal keeps the validated chains for the next ones; the CA's own records are
+    # still asked before each seal, so the revocation takes effect at once.
+    service = container.signing
+    prepared = service.prepare(rendered.pdf, rendered.boxes)
+    service.sign_as_employer(prepared, ORGANISATION)
+    certificate, _ = service.organisation_signer(ORGANISATION)
+    container.ca.revoke(certificate.serial_number)
+    with pytest.raises(Conflict):
+        service.sign_as_employer(prepared, ORGANISATION)
+
+
 def test_the_pseudonym_depends_on_the_platform_secret() -> None:
     number = WORKER.id_number
     assert worker_pseudonym(b"a", number) == worker_pseudonym(b"a", f" {number.lower()} ")

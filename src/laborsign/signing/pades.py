@@ -31,9 +31,11 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, PdfTimeStamper
-from pyhanko.sign.signers.pdf_cms import Signer
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, Signer
 from pyhanko.sign.signers.pdf_signer import (
     DSSContentSettings,
+    PdfSigningSession,
+    PreSignValidationStatus,
     SigDSSPlacementPreference,
     TimestampDSSContentSettings,
 )
@@ -45,6 +47,7 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError,
 from laborsign.errors import Conflict, InvalidInput, LaborSignError, ServiceUnavailable
 from laborsign.i18n import Text
 from laborsign.signing.appearance import Appearance, stamp_style
+from laborsign.signing.chains import ValidatedChains
 
 
 class _DropNoFetchingWarning(logging.Filter):
@@ -156,14 +159,14 @@ _SIGNER_OVERHEAD = 1024
 _TOKEN_MARGIN = 512
 
 
-def _reserved(timestamper: TimeStamper, signer: Signer | None = None) -> int:
+async def _reserved(timestamper: TimeStamper, signer: Signer | None = None) -> int:
     """Bytes to reserve for the signature's /Contents (hex, so twice the DER size).
 
     pyHanko would otherwise estimate it by building and encoding a whole placeholder CMS
     for every signature, which costs about as much as the signature itself. The
     timestamper's placeholder token is fetched once and cached by pyHanko. Tight matters:
     verifiers parse the reserved hex string (zeros included) more than once per signature."""
-    token = asyncio.run(timestamper.async_dummy_response(MD_ALGORITHM))
+    token = await timestamper.async_dummy_response(MD_ALGORITHM)
     size = len(token.dump()) + _TOKEN_MARGIN
     if signer is not None:
         size += _SIGNER_OVERHEAD
@@ -244,12 +247,15 @@ def sign_as(
     certify: bool | None,
     validation: ValidationContext,
     when: datetime | None = None,
+    chains: ValidatedChains | None = None,
 ) -> bytes:
-    """Sign `role`'s field: PAdES B-T with a visible appearance, then B-LT (DSS revision).
+    """Sign `role`'s field: PAdES B-T with a visible appearance, and its validation data
+    (B-LT) in the DSS of the same revision.
 
     `validation` must be able to validate the signer's and the TSA's chains with the
     revocation data it holds; it is never allowed to fetch anything. `certify=None`: the
-    first signature of the document certifies it, later ones do not.
+    first signature of the document certifies it, later ones do not. `chains` keeps the
+    result of that validation for the next signature of the same signer (see `chains`).
     """
     role = Role(role)
     action = Text("签署", "signing")
@@ -284,8 +290,60 @@ def sign_as(
             stamp_style=stamp_style(appearance, moment, width, height),
         )
         out = BytesIO()
-        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=_reserved(timestamper, signer))
+        asyncio.run(_sign_pdf(pdf_signer, writer, out, signer, timestamper, validation, chains))
         return out.getvalue()
+
+
+async def _presign(
+    session: PdfSigningSession,
+    writer: IncrementalPdfFileWriter,
+    signer: Signer,
+    timestamper: TimeStamper,
+    validation: ValidationContext,
+    chains: ValidatedChains | None,
+) -> PreSignValidationStatus | None:
+    if chains is None or session.pdf_signer.signature_meta.use_pades_lta:
+        # (PAdES-LTA signatures also validate the document's last timestamp: not reusable.)
+        return await session.perform_presign_validation(writer)
+    status = chains.get(signer, timestamper, validation)
+    if status is None:
+        status = await session.perform_presign_validation(writer)
+        if status is not None:
+            chains.put(signer, timestamper, validation, status)
+    return status
+
+
+async def _sign_pdf(
+    pdf_signer: PdfSigner,
+    writer: IncrementalPdfFileWriter,
+    out: BytesIO,
+    signer: Signer,
+    timestamper: TimeStamper,
+    validation: ValidationContext,
+    chains: ValidatedChains | None,
+) -> None:
+    """pyHanko's signing steps (its interrupted-signing API, the same steps as `sign_pdf`)
+    in one event loop, with the pre-signing validation taken from `chains` when it holds
+    one for this signer, TSA and context."""
+    try:
+        reserved = await _reserved(timestamper, signer)
+        session = pdf_signer.init_signing_session(writer)
+        status = await _presign(session, writer, signer, timestamper, validation, chains)
+        tbs = session.prepare_tbs_document(validation_info=status, bytes_reserved=reserved)
+        prepared, output = tbs.digest_tbs_document(output=out)
+        signed = await tbs.perform_signature(
+            document_digest=prepared.document_digest,
+            pdf_cms_signed_attrs=PdfCMSSignedAttributes(
+                signing_time=session.system_time,
+                adobe_revinfo_attr=None if status is None else status.adobe_revinfo_attr,
+                cades_signed_attrs=pdf_signer.signature_meta.cades_signed_attr_spec,
+            ),
+        )
+        await signed.post_signature_processing(output)
+    finally:
+        # What pyHanko's own synchronous entry points do: sessions the context opened for
+        # fetching belong to this event loop and must be closed inside it.
+        await validation.aclose()  # type: ignore[no-untyped-call]
 
 
 def complete(pdf: bytes, timestamper: TimeStamper, validation: ValidationContext) -> bytes:
@@ -299,7 +357,7 @@ def complete(pdf: bytes, timestamper: TimeStamper, validation: ValidationContext
             MD_ALGORITHM,
             validation_context=validation,
             output=out,
-            bytes_reserved=_reserved(timestamper),
+            bytes_reserved=asyncio.run(_reserved(timestamper)),
             dss_settings=_TIMESTAMP_DSS,
         )
         return out.getvalue()

@@ -47,6 +47,7 @@ from laborsign.pki.tables import IssuedCertificateRow
 from laborsign.pki.tsa import PortTimeStamper, TimeStamper
 from laborsign.signing import pades
 from laborsign.signing.appearance import Appearance
+from laborsign.signing.chains import ValidatedChains
 from laborsign.signing.images import seal_png
 from laborsign.signing.keys import KeyAlgorithm, KeyStore, check_algorithm
 from laborsign.signing.signer import KeyStoreSigner, to_asn1
@@ -162,6 +163,9 @@ class SigningService:
         self._lock = threading.Lock()
         self._validation: tuple[float, ValidationContext] | None = None
         self._organisations: dict[str, tuple[x509.Certificate, KeyStoreSigner]] = {}
+        # An organisation seals many contracts in a row: its chain and the TSA's are
+        # validated once per validation context, not once per seal.
+        self._chains = ValidatedChains(clock)
 
     # -- trust material ----------------------------------------------------------------------
 
@@ -217,7 +221,7 @@ class SigningService:
             self._ca.check_usable(certificate, now=when or self._clock())
         image = seal if seal is not None else organisation_seal(organisation.name)
         appearance = Appearance(image, organisation.name, "盖章")
-        return self._sign(pdf, pades.Role.EMPLOYER, signer, appearance, when)
+        return self._sign(pdf, pades.Role.EMPLOYER, signer, appearance, when, self._chains)
 
     def sign_as_worker(
         self,
@@ -265,6 +269,7 @@ class SigningService:
         signer: KeyStoreSigner,
         appearance: Appearance,
         when: datetime | None,
+        chains: ValidatedChains | None = None,
     ) -> bytes:
         return pades.sign_as(
             pdf,
@@ -275,6 +280,7 @@ class SigningService:
             certify=None,
             validation=self.validation_context(),
             when=when,
+            chains=chains,
         )
 
     # -- organisation keys and certificates --------------------------------------------------
