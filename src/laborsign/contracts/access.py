@@ -5,9 +5,12 @@ signing. A download is `contract.downloaded` once the contract is effective; bef
 it is recorded as a view of kind "pdf" or "evidence", because a download event is a step
 after the effective contract in the order the package verifier checks.
 
-An access is written to the pending table in its own short transaction and integrated
-into the log shortly after (laborsign.evidence.pending): reads never wait for the log's
-append lock, and the access is durable once the request has recorded it.
+An access is written to the pending table and integrated into the log shortly after
+(laborsign.evidence.pending): reads never wait for the log's append lock, and the access
+is durable once the request has recorded it. `read_contract` inserts it in the very
+transaction that read the contract, so a read that answered is a read on record (and costs
+one transaction, not two); `record_access` is for reads that end outside the database
+(documents from the store), in a short transaction of its own.
 """
 
 from __future__ import annotations
@@ -17,9 +20,15 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from laborsign.contracts.records import ContractSummary
+from sqlalchemy.orm import Session
+
+from laborsign.contracts.model import Contract
+from laborsign.contracts.records import ContractSummary, summary_of
+from laborsign.contracts.tables import ContractRow
+from laborsign.errors import NotFound
 from laborsign.evidence.events import Event, EventType, pseudonym
 from laborsign.evidence.pending import Integrator, add_pending
+from laborsign.i18n import Text
 from laborsign.jobs.after_commit import call_after_commit
 
 if TYPE_CHECKING:
@@ -66,6 +75,18 @@ def integrator(container: Container) -> Integrator:
     return found
 
 
+def _add(
+    session: Session,
+    container: Container,
+    principal: Principal,
+    summary: ContractSummary,
+    kind: AccessKind,
+    at: datetime,
+) -> None:
+    add_pending(session, access_event(container.secret_key, principal, summary, kind, at))
+    call_after_commit(session, integrator(container).poke)
+
+
 def record_access(
     container: Container,
     principal: Principal,
@@ -73,8 +94,29 @@ def record_access(
     kind: AccessKind,
     at: datetime,
 ) -> None:
-    event = access_event(container.secret_key, principal, summary, kind, at)
     with container.uow(principal.scope) as uow:
-        add_pending(uow.session, event)
-        call_after_commit(uow.session, integrator(container).poke)
+        _add(uow.session, container, principal, summary, kind, at)
         uow.commit()
+
+
+def read_contract(
+    container: Container, principal: Principal, contract_id: str, at: datetime, *, data: bool
+) -> tuple[ContractSummary, Contract | None]:
+    """The contract's summary (and with `data`, its decrypted data) under the caller's scope,
+    with the access recorded in the same transaction: if the record cannot be committed,
+    the caller gets nothing."""
+    from laborsign.contracts.service import DATA_PURPOSE
+
+    with container.uow(principal.scope) as uow:
+        row = uow.session.get(ContractRow, contract_id)
+        if row is None:
+            raise NotFound(Text("合同不存在", "no such contract"), field="contract_id")
+        summary = summary_of(row)
+        contract = None
+        if data:
+            plain = container.privacy.decrypt(row.data, DATA_PURPOSE, context=row.id)
+            contract = Contract.model_validate_json(plain)
+        kind = AccessKind.DATA if data else AccessKind.SUMMARY
+        _add(uow.session, container, principal, summary, kind, at)
+        uow.commit()
+    return summary, contract

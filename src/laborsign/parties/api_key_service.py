@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from laborsign.db.tenancy import Scope, ScopeKind
 from laborsign.errors import NotFound, PermissionDenied
@@ -95,12 +95,17 @@ class ApiKeyService:
             uow.commit()
 
     def authenticate(self, token: str, now: datetime) -> tuple[KeyPrincipal, Scope] | None:
+        """The key's principal, read from its row on every call (a revocation takes effect at
+        once; nothing about keys is cached), or None for an unknown, revoked or wrong key.
+
+        Runs on every API request, so it reads only the columns it needs (no ORM object),
+        and the secret check is one HMAC, not a password hash."""
         parts = apikeys.split(token)
         if parts is None:
             return None
         prefix, whole = parts
         with self._uow(Scope.system()) as uow:
-            row = uow.session.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix))
+            row = uow.session.execute(_BY_PREFIX, {"prefix": prefix}).first()
             if row is None or row.revoked_at is not None:
                 return None
             if not apikeys.matches(self._secret(), whole, row.secret_hash):
@@ -111,8 +116,21 @@ class ApiKeyService:
                 last is None
                 or (now - (last if last.tzinfo else last.replace(tzinfo=UTC))).total_seconds() > 60
             ):
-                row.last_used_at = now
+                uow.session.execute(
+                    update(ApiKeyRow).where(ApiKeyRow.id == row.id).values(last_used_at=now)
+                )
                 uow.commit()
-            principal = KeyPrincipal(row.id, row.org_id, frozenset(row.scope_list))
+            principal = KeyPrincipal(row.id, row.org_id, frozenset(row.scopes.split()))
         # An API key acts like the organisation's HR system: HR-level access to its tenant.
         return principal, Scope.employer(principal.org_id, f"apikey:{principal.key_id}", [Role.HR])
+
+
+# The columns `authenticate` needs, by the key's public prefix (unique).
+_BY_PREFIX = select(
+    ApiKeyRow.id,
+    ApiKeyRow.org_id,
+    ApiKeyRow.secret_hash,
+    ApiKeyRow.scopes,
+    ApiKeyRow.revoked_at,
+    ApiKeyRow.last_used_at,
+).where(ApiKeyRow.prefix == bindparam("prefix"))
