@@ -60,7 +60,7 @@ class Container:
     def engine(self) -> Engine:
         from laborsign.privacy.sqltypes import bind_privacy
 
-        engine = make_engine(self.settings.database)
+        engine = make_engine(self.settings.database, pool_size=self.settings.database_pool_size)
         # Encrypted columns find their keys through the engine, resolved at first use.
         bind_privacy(engine, lambda: self.privacy)
         return engine

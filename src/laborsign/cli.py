@@ -55,22 +55,26 @@ def init(ctx: click.Context) -> None:
 @main.command()
 @click.option("--host", default=None, help="address to listen on (default 127.0.0.1)")
 @click.option("--port", default=None, type=int, help="port (default 8000)")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="processes serving requests (default: one per CPU core)",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the platform."""
-    import uvicorn
-
-    from laborsign.web.app import create_app
+    from laborsign.web import serving
 
     c = container(ctx)
     c.init()
     # With the embedded default, jobs run on threads of this process: `serve` alone works.
     with c.jobs.embedded(c.settings.jobs_embedded_workers):
-        uvicorn.run(
-            create_app(c),
-            host=host or c.settings.host,
-            port=port or c.settings.port,
-            log_level=c.settings.log_level.lower(),
+        serving.run(
+            c,
+            host or c.settings.host,
+            port or c.settings.port,
+            workers or serving.default_workers(),
         )
 
 

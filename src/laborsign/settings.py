@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=default_home)
     # Empty means: SQLite file in the data home.
     database_url: str = ""
+    # Connections each process keeps open to the database; `serve` runs at most this many
+    # requests' blocking work at once per worker, so requests reuse them instead of
+    # opening (and closing) connections beyond the pool under load.
+    database_pool_size: Annotated[int, Field(ge=1, le=100)] = 10
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
     # The address users and verifiers reach; used in certificates (CRL/OCSP URLs) and links.

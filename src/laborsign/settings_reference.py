@@ -15,7 +15,7 @@ from laborsign.settings import Settings
 GROUPS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (
         "Platform",
-        ("mode", "home", "database_url", "host", "port", "public_url", "secret_key", "log_level"),
+        ("mode", "home", "database_", "host", "port", "public_url", "secret_key", "log_level"),
         "Where the platform keeps its data and how it is reached. Production mode refuses "
         "development secrets and a public URL that is not HTTPS.",
     ),

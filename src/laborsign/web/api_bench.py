@@ -1,10 +1,20 @@
 """`laborsign bench api`: latency of GET /api/v1/contracts/{id} under concurrent clients.
 
-The real app in its own process (`laborsign serve`, uvicorn) on a PostgreSQL database made
-for the run, one organisation, worker, API key and contract; then `--clients` concurrent
-HTTP/1.1 keep-alive clients on loopback for `--requests` requests in all. Every request is a
-full one: API-key authentication, the tenant-scoped read and the access event appended to
-the evidence log. Prints p50/p95/p99 and requests per second.
+The real server as production starts it (`laborsign serve`, its default number of worker
+processes unless `--workers` says otherwise) on a PostgreSQL database made for the run,
+with one organisation, worker, API key and contract; then `--clients` concurrent HTTP/1.1
+keep-alive clients on loopback, each sending its next request when the previous answer has
+been read (a closed loop), `--requests` requests in all. Every request is a full one:
+API-key authentication, the tenant-scoped read and the access event recorded in the same
+transaction.
+
+The load comes from a small client written for this bench over asyncio streams (see
+docs/adr/0012-api-serving-and-its-benchmark.md): a general HTTP client spends about a
+millisecond of CPU per request, which on a small machine is taken from the server being
+measured. It still checks every status and reads every body in full.
+
+Prints p50/p95/p99, requests per second, the CPU each request cost the server processes,
+the database's backends and the load generator, and the load average.
 """
 
 from __future__ import annotations
@@ -18,21 +28,30 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
-import httpx
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from laborsign.bench import bench
+from laborsign.web.serving import default_workers
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+HOST = "127.0.0.1"
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+class BadAnswer(Exception):
+    """The server answered something other than 200 with a complete body."""
 
 
 def _free_port() -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((HOST, 0))
         port: int = s.getsockname()[1]
         return port
 
@@ -69,40 +88,162 @@ def _prepare(home: Path, url: str) -> tuple[str, str]:
     return str(key["token"]), made.contract.id
 
 
-async def _load(url: str, token: str, clients: int, requests: int) -> tuple[list[float], float]:
-    headers = {"Authorization": f"Bearer {token}"}
+# -- the load generator -----------------------------------------------------------------------
+
+
+def request_bytes(path: str, headers: dict[str, str]) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", f"Host: {HOST}", *(f"{k}: {v}" for k, v in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """One HTTP/1.1 response: (status, whole body, whether the server keeps the connection)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status_line, *header_lines = head[:-4].split(b"\r\n")
+    parts = status_line.split(b" ", 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1."):
+        raise BadAnswer(f"not an HTTP/1.1 answer: {status_line[:80]!r}")
+    status = int(parts[1])
+    length: int | None = None
+    chunked, keep = False, True
+    for line in header_lines:
+        name, _, value = line.partition(b":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding":
+            chunked = b"chunked" in value
+        elif name == b"connection":
+            keep = value != b"close"
+    if chunked:
+        body = bytearray()
+        while size := int((await reader.readuntil(b"\r\n"))[:-2].split(b";")[0], 16):
+            body += await reader.readexactly(size)
+            await reader.readexactly(2)
+        await reader.readuntil(b"\r\n")  # no trailers are sent; the last empty line
+        return status, bytes(body), keep
+    if length is None:
+        return status, await reader.read(), False  # the body ends with the connection
+    return status, await reader.readexactly(length), keep
+
+
+@dataclass
+class Load:
+    latencies: list[float]
+    seconds: float
+    client_cpu: float  # seconds of CPU this process spent
+
+
+async def _closed_loop(port: int, request: bytes, clients: int, count: int) -> Load:
+    remaining = count
     latencies: list[float] = []
-    remaining = [requests]
 
     async def client() -> None:
-        async with httpx.AsyncClient(headers=headers, timeout=30) as session:
-            while remaining[0] > 0:
-                remaining[0] -= 1
+        nonlocal remaining
+        reader, writer = await asyncio.open_connection(HOST, port)
+        try:
+            while remaining > 0:
+                remaining -= 1
                 start = time.perf_counter()
-                answer = await session.get(url)
+                writer.write(request)
+                status, body, keep = await read_answer(reader)
                 latencies.append((time.perf_counter() - start) * 1000)
-                answer.raise_for_status()
+                if status != 200:
+                    raise BadAnswer(f"HTTP {status}: {body[:300]!r}")
+                if not keep:
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(HOST, port)
+        finally:
+            writer.close()
 
-    began = time.perf_counter()
+    cpu, began = time.process_time(), time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
-    return latencies, time.perf_counter() - began
+    return Load(latencies, time.perf_counter() - began, time.process_time() - cpu)
 
 
-def _percentile(values: list[float], q: float) -> float:
+def _run(factory: Callable[[], Coroutine[Any, Any, Load]]) -> Load:
+    try:
+        import uvloop
+    except ImportError:  # the bench still runs, with a slower loop of its own
+        return asyncio.run(factory())
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(factory())
+
+
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
+# -- CPU of the processes under test ----------------------------------------------------------
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of one live process, from /proc (None where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                )
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found.extend(frontier)
+    return found
+
+
+def _cpu_of(pids: list[int]) -> dict[int, float]:
+    return {pid: cpu for pid in pids if (cpu := _cpu_seconds(pid)) is not None}
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent meanwhile by the processes alive at both ends."""
+    return sum(after[pid] - before[pid] for pid in after.keys() & before.keys())
+
+
+def _backends(admin: Engine, database: str) -> list[int]:
+    """Process ids of the PostgreSQL backends connected to the bench database."""
+    with admin.connect() as connection:
+        rows = connection.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = :name"), {"name": database}
+        )
+        return [int(pid) for (pid,) in rows]
+
+
+def _wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
+    request = request_bytes("/healthz", {"Connection": "close"})
+
+    async def probe() -> int:
+        reader, writer = await asyncio.open_connection(HOST, port)
+        try:
+            writer.write(request)
+            return (await read_answer(reader))[0]
+        finally:
+            writer.close()
+
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise click.ClickException("the server exited before it was ready")
+            _, err = process.communicate()
+            raise click.ClickException(f"the server exited before it was ready: {err[-2000:]!r}")
         try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+            if asyncio.run(probe()) == 200:
                 return
-        except httpx.HTTPError:
-            time.sleep(0.2)
+        except (OSError, BadAnswer, asyncio.IncompleteReadError):
+            pass
+        time.sleep(0.2)
     raise click.ClickException("the server did not become ready within 60 s")
 
 
@@ -111,11 +252,17 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
 @click.option("--requests", "count", default=2000, show_default=True, help="requests in all")
 @click.option("--warmup", default=200, show_default=True, help="untimed requests first")
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="server processes (default: what `laborsign serve` chooses, one per core)",
+)
+@click.option(
     "--admin-url",
     default=lambda: os.environ.get("LABORSIGN_BENCH_POSTGRES_URL", ADMIN_URL),
     help="PostgreSQL URL allowed to create the bench database",
 )
-def bench_api(clients: int, count: int, warmup: int, admin_url: str) -> None:
+def bench_api(clients: int, count: int, warmup: int, workers: int | None, admin_url: str) -> None:
     """GET /api/v1/contracts/{id} latency on PostgreSQL, 20 clients on loopback."""
     name = f"laborsign_bench_{secrets.token_hex(4)}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -123,7 +270,7 @@ def bench_api(clients: int, count: int, warmup: int, admin_url: str) -> None:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin_url.rsplit("/", 1)[0] + f"/{name}"
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+    load_before = os.getloadavg()
     try:
         with tempfile.TemporaryDirectory() as home:
             token, contract_id = _prepare(Path(home), url)
@@ -134,24 +281,27 @@ def bench_api(clients: int, count: int, warmup: int, admin_url: str) -> None:
                 "LABORSIGN_LOG_LEVEL": "WARNING",
                 "LABORSIGN_JOBS_EMBEDDED_WORKERS": "0",
             }
+            command = [
+                *(sys.executable, "-c", "from laborsign.cli import main; main()"),
+                *("serve", "--port", str(port)),
+            ]
+            if workers is not None:
+                command += ["--workers", str(workers)]
             process = subprocess.Popen(  # noqa: S603 - our own command
-                [
-                    sys.executable,
-                    "-c",
-                    "from laborsign.cli import main; main()",
-                    "serve",
-                    "--port",
-                    str(port),
-                ],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
+                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
             )
             try:
-                _wait_ready(base, process)
-                target = f"{base}/api/v1/contracts/{contract_id}"
-                asyncio.run(_load(target, token, clients, warmup))
-                latencies, elapsed = asyncio.run(_load(target, token, clients, count))
+                _wait_ready(port, process)
+                request = request_bytes(
+                    f"/api/v1/contracts/{contract_id}", {"Authorization": f"Bearer {token}"}
+                )
+                _run(lambda: _closed_loop(port, request, clients, warmup))
+                server = _descendants(process.pid)
+                database = _backends(admin, name)
+                before = _cpu_of(server), _cpu_of(database)
+                load = _run(lambda: _closed_loop(port, request, clients, count))
+                after = _cpu_of(server), _cpu_of(database)
+                load_after = os.getloadavg()
             finally:
                 process.terminate()
                 process.wait(timeout=30)
@@ -159,12 +309,28 @@ def bench_api(clients: int, count: int, warmup: int, admin_url: str) -> None:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+    done = len(load.latencies)
+    processes = workers or default_workers()
+    served_by = f"{processes} worker processes" if processes > 1 else "1 process"
     click.echo(
-        f"GET /api/v1/contracts/{{id}}: {len(latencies)} requests, {clients} clients, "
-        f"PostgreSQL, loopback"
+        f"GET /api/v1/contracts/{{id}}: {done} requests, {clients} clients, server in "
+        f"{served_by}, PostgreSQL, loopback"
     )
     click.echo(
-        f"  p50 {_percentile(latencies, 0.50):.1f} ms  p95 {_percentile(latencies, 0.95):.1f} ms"
-        f"  p99 {_percentile(latencies, 0.99):.1f} ms  mean {statistics.fmean(latencies):.1f} ms"
-        f"  {len(latencies) / elapsed:.0f} req/s"
+        f"  p50 {percentile(load.latencies, 0.50):.1f} ms"
+        f"  p95 {percentile(load.latencies, 0.95):.1f} ms"
+        f"  p99 {percentile(load.latencies, 0.99):.1f} ms"
+        f"  mean {statistics.fmean(load.latencies):.1f} ms  {done / load.seconds:.0f} req/s"
+    )
+    per = 1000 / done
+    click.echo(
+        f"  CPU per request: server {_spent(before[0], after[0]) * per:.2f} ms, "
+        f"PostgreSQL backends {_spent(before[1], after[1]) * per:.2f} ms, "
+        f"load generator {load.client_cpu * per:.2f} ms"
+    )
+    click.echo(
+        "  load average (1/5/15 min) before "
+        + " ".join(f"{v:.2f}" for v in load_before)
+        + ", after "
+        + " ".join(f"{v:.2f}" for v in load_after)
     )
