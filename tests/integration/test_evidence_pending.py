@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import threading
+import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from laborsign.bootstrap import Container
 from laborsign.evidence.events import Event, EventType, format_time, pseudonym
+from laborsign.evidence.log import EvidenceLog
 from laborsign.evidence.package_verify import FLOATING
 from laborsign.evidence.pending import (
     ACCESSED_AT,
@@ -140,6 +145,50 @@ def test_the_integrator_runs_at_most_once_per_interval(container: Container) -> 
     assert len(logged(container, "c-6")) == 1
     integrator.poke()  # three seconds later: integrates
     assert len(logged(container, "c-6")) == 2
+
+
+class WatchedLog:
+    """The evidence log, noting the thread of each append."""
+
+    def __init__(self, inner: EvidenceLog) -> None:
+        self.inner = inner
+        self.threads: list[str] = []
+
+    def append_many(self, session: Session, events: Sequence[Event]) -> range:
+        self.threads.append(threading.current_thread().name)
+        return self.inner.append_many(session, events)
+
+
+def wait_until_logged(container: Container, contract: str, count: int) -> None:
+    deadline = time.monotonic() + 30  # a bound for a slow machine, not an assertion
+    while len(logged(container, contract)) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_poke_soon_integrates_on_the_integrators_own_thread(container: Container) -> None:
+    now = [0.0]
+    watched = WatchedLog(container.evidence.log)
+    integrator = Integrator(
+        container.uow,
+        watched,  # type: ignore[arg-type]  # the one method integration calls
+        every=2.0,
+        clock=lambda: now[0],
+    )
+    record(container, viewed("c-8", T0))
+    integrator.poke_soon()
+    wait_until_logged(container, "c-8", 1)
+    assert len(logged(container, "c-8")) == 1
+    assert watched.threads == ["evidence-integrator"]
+    now[0] = 1.0  # within the interval: decided in the caller, nothing is integrated
+    record(container, viewed("c-8", T0 + timedelta(seconds=1)))
+    integrator.poke_soon()
+    with container.uow() as uow:
+        assert pending_count(uow.session) == 1
+    now[0] = 3.0
+    integrator.poke_soon()
+    wait_until_logged(container, "c-8", 2)
+    assert len(logged(container, "c-8")) == 2
+    assert watched.threads == ["evidence-integrator"] * 2
 
 
 def test_publishing_integrates_what_is_pending_first(container: Container) -> None:

@@ -187,8 +187,13 @@ def integrate_pending(uow: Callable[[], UnitOfWork], log_: EvidenceLog) -> int:
 
 class Integrator:
     """Integrates soon after commits that added pending rows, at most every `every` seconds
-    per process, in the committing thread (after its commit, so the request's own data is
-    durable first). Only one thread of a process integrates at a time; the others go on."""
+    per process, after the commit (so the request's own data is durable first). Only one
+    thread of a process integrates at a time; the others go on.
+
+    `poke` integrates in the calling thread. `poke_soon` hands the batch to the integrator's
+    own thread: a batch is every view of the last seconds (hundreds under load, a fraction of
+    a millisecond of CPU each), and the web request that happened to commit when one was due
+    should not wait for all of them."""
 
     def __init__(
         self,
@@ -203,6 +208,32 @@ class Integrator:
         self._clock = clock
         self._lock = threading.Lock()
         self._last = float("-inf")
+        self._wake = threading.Condition()
+        self._due = False
+        self._thread: threading.Thread | None = None
+
+    def poke_soon(self) -> None:
+        """`poke` on the integrator's thread, started on first use; returns at once."""
+        if self._clock() - self._last < self._every:
+            return  # the common case, decided without waking anyone
+        with self._wake:
+            self._due = True
+            if self._thread is None:
+                # A daemon: a process that exits mid-batch rolls the batch back, and its rows
+                # stay pending for the next process, the periodic job or a publication.
+                self._thread = threading.Thread(
+                    target=self._serve, name="evidence-integrator", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+
+    def _serve(self) -> None:
+        while True:
+            with self._wake:
+                while not self._due:
+                    self._wake.wait()
+                self._due = False
+            self.poke()
 
     def poke(self) -> None:
         if self._clock() - self._last < self._every or not self._lock.acquire(blocking=False):
