@@ -1,4 +1,5 @@
-"""Template round trip and defensive reading of uploaded sheets, without a database."""
+"""Template round trip, defensive reading of uploaded sheets and the quick look the upload
+takes at them, without a database."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from hypothesis import strategies as st
 from laborsign.bulk.columns import Kind, columns
 from laborsign.bulk.rows import to_contract
 from laborsign.bulk.sample import filled_sheet, resident_id, sample_contracts
-from laborsign.bulk.sheet import SheetRefused, read_sheet
+from laborsign.bulk.sheet import (
+    ROWS_STEP,
+    SheetRefused,
+    _rows_with_values,
+    inspect_sheet,
+    read_sheet,
+)
 from laborsign.bulk.template import (
     DATA_SHEET,
     EXAMPLE_SHEET,
@@ -149,3 +156,75 @@ def test_formulas_are_not_evaluated() -> None:
     row = read_sheet(out.getvalue()).rows[0]
     assert "job.duties" not in row.cells  # no cached value: read as blank, never computed
     assert all(c.kind in set(Kind) for c in cols)
+
+
+# ---- the quick look at upload ---------------------------------------------------------------
+
+
+def _with_blank_and_empty_rows() -> bytes:
+    """Three filled rows, then a blank row, a row whose only cell is formatted but empty, and
+    a fourth filled row."""
+    book = openpyxl.load_workbook(io.BytesIO(filled_sheet(list(sample_contracts(4)))))
+    sheet = book[DATA_SHEET]
+    last = FIRST_DATA_ROW + 3
+    sheet.move_range(f"A{last}:BZ{last}", rows=3)
+    sheet.cell(last + 1, 1).number_format = "0.00"  # formatted, no value
+    book.save(out := io.BytesIO())
+    return out.getvalue()
+
+
+def test_inspect_counts_the_rows_read_sheet_finds_without_reading_cells() -> None:
+    for data in (filled_sheet(list(sample_contracts(3))), _with_blank_and_empty_rows()):
+        shape = inspect_sheet(data)
+        sheet = read_sheet(data)
+        assert (shape.template, shape.rows) == (sheet.template, len(sheet.rows))
+
+
+def test_inspect_refuses_what_read_sheet_refuses_for_its_structure() -> None:
+    data = filled_sheet(list(sample_contracts(3)))
+    with pytest.raises(SheetRefused, match="more than 2 rows"):
+        inspect_sheet(data, max_rows=2)
+    assert inspect_sheet(data, max_rows=3).rows == 3
+    with pytest.raises(SheetRefused, match="no data rows"):
+        inspect_sheet(filled_sheet([]))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    book[DATA_SHEET].delete_cols(1)  # the first column, a required one
+    book.save(out := io.BytesIO())
+    with pytest.raises(SheetRefused, match="missing required columns"):
+        inspect_sheet(out.getvalue())
+    foreign = openpyxl.Workbook()
+    foreign.save(out := io.BytesIO())
+    with pytest.raises(SheetRefused, match="not a bulk template"):
+        inspect_sheet(out.getvalue())
+    for junk in (b"name,id\n", _zip({"xl/workbook.xml": b"<not-xml"})):
+        with pytest.raises(SheetRefused):
+            inspect_sheet(junk)
+
+
+class _Trickle(io.BytesIO):
+    """A stream that hands out a few bytes at a time, whatever is asked: tags cut anywhere."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(7)
+
+
+def test_row_count_does_not_depend_on_where_the_stream_is_cut() -> None:
+    xml = (
+        b'<worksheet xmlns:x="urn:x"><sheetData>'
+        b'<row r="1"><c><v>1</v></c></row>'
+        b'<row r="2" s="1"/>'  # formatted, empty
+        b'<x:row r="3"><x:c t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c></x:row>'
+        b'<row r="4"><c s="2"/></row>'  # a formatted cell without a value
+        b'<row r="5"><c><f>A1</f><v>2</v></c></row>'
+        b"</sheetData><dataValidations><v>not in a row</v></dataValidations></worksheet>"
+    )
+    assert _rows_with_values(io.BytesIO(xml), 100) == 3
+    assert _rows_with_values(_Trickle(xml), 100) == 3
+    assert _rows_with_values(_Trickle(xml), 1) == 2  # stops once past the limit
+
+
+def test_read_sheet_reports_the_rows_read_as_it_goes() -> None:
+    data = filled_sheet(list(sample_contracts(ROWS_STEP * 2 + 1)))
+    heard: list[int] = []
+    assert len(read_sheet(data, on_rows=heard.append).rows) == ROWS_STEP * 2 + 1
+    assert heard == [ROWS_STEP, ROWS_STEP * 2]
