@@ -246,7 +246,8 @@ def test_hr_imports_a_small_sheet_and_follows_the_progress_bar(
     page.get_by_role("button", name="上传并检查").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("批量导入：入职名单.xlsx")
-    expect(page.locator("#import-state")).to_have_text("已校验，待开始")
+    # The server's worker checks the rows; the page follows (hr-bulk.js) and shows them.
+    expect(page.locator("#import-state")).to_have_text("已校验，待开始", timeout=60_000)
     expect(page.locator("tr.row-pending")).to_have_count(SHEET_ROWS)
     shot(page, "import-checked")
 

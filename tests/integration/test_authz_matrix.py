@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute
 from stdnum.cn import ric, uscc
 
 from laborsign.bootstrap import Container
+from laborsign.bulk.checking import ImportChecker
 from laborsign.bulk.sample import filled_sheet, sample_contracts
 from laborsign.contracts.examples import example_contract
 from laborsign.contracts.model import Contract
@@ -142,7 +143,9 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     admin_a = Scope.employer(ids["A"], ids["employer_admin_a"], [Role.EMPLOYER_ADMIN])
     ids["key_a"] = str(parties.api_keys.create(admin_a, "hr-system", ["workers:read"], NOW)["id"])
     ids["export_a"] = container.filing.export(scope_a, ExportFormat.JSON, NOW)[0].id
-    ids["import_a"] = container.bulk.upload(scope_a, "a.xlsx", bulk_sheet(), now=NOW).id
+    uploaded = container.bulk.upload(scope_a, "a.xlsx", bulk_sheet(), now=NOW, queue=False)
+    ImportChecker(container).check(uploaded.id)  # validated, as a worker leaves it
+    ids["import_a"] = uploaded.id
     ids["template"] = "general"
     ids["contract_a"] = sent_contract(container, ids)
     hook, _secret = container.webhooks.subscribe(ids["A"], "http://127.0.0.1:9/hook", ["*"])

@@ -1,5 +1,8 @@
 """Bulk issuance on both databases: validation before anything exists, one contract per
-row, the report, the API, and resuming after the running process is killed."""
+row, the report, the API, and resuming after the running process is killed.
+
+The platform here runs its jobs in place (the immediate backend), so an upload comes back
+validated or rejected; the validation job on a real queue is in test_bulk_validation."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
@@ -31,12 +35,24 @@ from laborsign.contracts.tables import ContractRow
 from laborsign.db.tenancy import Scope
 from laborsign.parties.roles import Role
 from laborsign.parties.tables import OrganisationRow, WorkerRow
+from laborsign.settings import Settings
 from laborsign.web.app import create_app
 from laborsign.web.auth import COOKIE, CSRF_HEADER, SessionStore
 
 NOW = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
 ORG = "org-bulk"
 HR = Scope.employer(ORG, "hr-bulk", {Role.HR})
+
+
+@pytest.fixture
+def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
+    """A platform whose jobs run in place: the upload's validation job runs within it."""
+    c = Container(
+        Settings(home=tmp_path / "home", database_url=database_url, jobs_backend="immediate")
+    )
+    c.init()
+    yield c
+    c.engine.dispose()
 
 
 @pytest.fixture
@@ -199,7 +215,7 @@ def test_api_template_upload_progress_report_and_refusals(container: Container, 
         made = client.post(
             "/api/v1/bulk/imports", files={"file": ("s.xlsx", sheet)}, headers=headers
         )
-        assert made.status_code == 201, made.text
+        assert made.status_code == 202, made.text  # validated in place: immediate jobs
         import_id = made.json()["id"]
         state = client.get(f"/api/v1/bulk/imports/{import_id}", params={"rows": "true"}).json()
         assert state["state"] == "validated" and len(state["row_details"]) == 3

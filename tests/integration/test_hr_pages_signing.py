@@ -28,6 +28,7 @@ from stdnum.cn import uscc
 from tests.integration.helpers import database
 
 from laborsign.bootstrap import Container
+from laborsign.bulk.checking import ImportChecker
 from laborsign.bulk.sample import filled_sheet, sample_contracts
 from laborsign.bulk.service import employer_of
 from laborsign.contracts.examples import example_contract
@@ -483,6 +484,30 @@ def test_bulk_import_upload_rows_start_and_progress(console: Console) -> None:
     assert f"/api/v1/bulk/imports/{url.rsplit('/', 1)[1]}/report.xlsx" in done
     listed = hr.client.get("/hr/contracts", params={"number": prefix}).text
     assert listed.count(f"{prefix}-") == 3
+
+
+def test_bulk_import_page_follows_the_validation_then_shows_the_rows(console: Console) -> None:
+    hr = staff(console, console.org_a, Role.HR)
+    scope = Scope.employer(console.org_a, "hr-page", {Role.HR})
+    prefix = f"HV{next(_numbers)}"
+    # Stored, but its validation job not yet run (as when the workers are busy).
+    made = console.container.bulk.upload(
+        scope, "later.xlsx", _sheet(console, prefix, 2), now=datetime.now(UTC), queue=False
+    )
+    url = f"/hr/imports/{made.id}"
+    view = hr.client.get(url).text
+    assert "正在校验…" in view and 'id="import-bar"' in view
+    assert 'data-polling="true" data-validating="true"' in view
+    assert 'max="4" value="0"' in view  # each of the 2 rows is read, then checked
+    assert "已读取 0 行，已检查 0 / 2 行（0%）" in view
+    assert f'action="{url}/start"' not in view and "report.xlsx" not in view
+    assert 'class="row-' not in view
+    assert "later.xlsx" in hr.client.get("/hr/imports").text
+
+    ImportChecker(console.container).check(made.id)
+    view = hr.client.get(url).text
+    assert "已校验，待开始" in view and view.count('class="row-pending"') == 2
+    assert f'action="{url}/start"' in view and 'id="import-bar"' not in view
 
 
 def test_bulk_import_rejects_a_sheet_with_findings_per_row(console: Console) -> None:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from laborsign.cli import container
 from laborsign.contracts.model import TemplateId
+
+if TYPE_CHECKING:
+    from laborsign.bootstrap import Container
+    from laborsign.bulk.service import Progress
+    from laborsign.db.tenancy import Scope
 
 
 @click.group("contracts")
@@ -58,6 +65,45 @@ def _staff_scope(ctx: click.Context, org: str, sign: bool) -> object:
     return Scope.employer(found, "cli", roles)
 
 
+def _follow(
+    c: Container,
+    scope: Scope,
+    import_id: str,
+    *,
+    label: str,
+    steps: Callable[[Progress], tuple[int, int]],
+    over: Callable[[Progress], bool],
+    work: Callable[[], None] | None,
+) -> Progress:
+    """Show a progress bar of the import until `over`; with `work`, do it on a thread of
+    this process meanwhile (a failure there is raised here)."""
+    bulk = c.bulk
+    failure: list[BaseException] = []
+    if work is not None:
+
+        def run() -> None:
+            try:
+                work()
+            except BaseException as exc:  # reported below, in the main thread
+                failure.append(exc)
+
+        threading.Thread(target=run, name="bulk-import", daemon=True).start()
+    progress = bulk.progress(scope, import_id, now=datetime.now(UTC))
+    with click.progressbar(length=max(steps(progress)[1], 1), label=label) as bar:
+        shown = 0
+        while True:
+            progress = bulk.progress(scope, import_id, now=datetime.now(UTC))
+            done = steps(progress)[0]
+            bar.update(done - shown)
+            shown = done
+            if over(progress) or failure:
+                break
+            time.sleep(0.5)
+    if failure:
+        raise failure[0]
+    return progress
+
+
 @contracts.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--org", required=True, help="organisation id or 统一社会信用代码")
@@ -68,6 +114,7 @@ def import_sheet(
     ctx: click.Context, file: Path, org: str, sign: bool, resume_id: str | None
 ) -> None:
     """Validate FILE.xlsx, then create, render, store and send one contract per row."""
+    from laborsign.bulk.checking import ImportChecker
     from laborsign.bulk.jobs import JOB
     from laborsign.bulk.runner import ImportRunner
     from laborsign.db.tenancy import Scope
@@ -77,14 +124,28 @@ def import_sheet(
     scope = _staff_scope(ctx, org, sign)
     assert isinstance(scope, Scope)  # noqa: S101 - narrowing
     bulk = c.bulk
-    now = datetime.now(UTC)
+    # Without a broker the jobs are done here; with Redis the workers do them.
+    in_process = c.settings.jobs_backend != "redis"
     if resume_id is None:
-        progress = bulk.upload(scope, file.name, file.read_bytes(), now=now)
+        made = bulk.upload(
+            scope, file.name, file.read_bytes(), now=datetime.now(UTC), queue=not in_process
+        )
+        progress = _follow(
+            c,
+            scope,
+            made.id,
+            label="校验 / checking",
+            steps=lambda p: p.validation_steps,
+            over=lambda p: not p.validating,
+            work=(lambda: ImportChecker(c).check(made.id)) if in_process else None,
+        )
         click.echo(
             f"import {progress.id}: {progress.rows_total} rows, {progress.rows_invalid} with "
             f"errors, {progress.rows_warned} with warnings"
         )
         if progress.state == "rejected":
+            if progress.error:
+                click.echo(f"  {progress.error}")
             for row in bulk.rows(scope, progress.id):
                 for problem in row["problems"]:  # type: ignore[attr-defined]
                     if problem["severity"] == "error":
@@ -94,33 +155,17 @@ def import_sheet(
         import_id = progress.id
     else:
         import_id = resume_id
-    in_process = c.settings.jobs_backend != "redis"
     enqueue = None if in_process else (lambda found: c.jobs.enqueue(JOB, import_id=found))
-    progress = bulk.start(scope, import_id, sign=sign, now=now, enqueue=enqueue)
-    failure: list[BaseException] = []
-    if in_process:
-
-        def run() -> None:
-            try:
-                ImportRunner(c).run(import_id)
-            except BaseException as exc:  # reported below, in the main thread
-                failure.append(exc)
-
-        thread = threading.Thread(target=run, name="bulk-import", daemon=True)
-        thread.start()
-    todo = progress.rows_total - progress.rows_invalid
-    with click.progressbar(length=todo, label="合同 / contracts") as bar:
-        shown = 0
-        while True:
-            progress = bulk.progress(scope, import_id, now=datetime.now(UTC))
-            handled = progress.rows_done + progress.rows_failed
-            bar.update(handled - shown)
-            shown = handled
-            if progress.finished or failure:
-                break
-            time.sleep(0.5)
-    if failure:
-        raise failure[0]
+    progress = bulk.start(scope, import_id, sign=sign, now=datetime.now(UTC), enqueue=enqueue)
+    progress = _follow(
+        c,
+        scope,
+        import_id,
+        label="合同 / contracts",
+        steps=lambda p: (p.rows_done + p.rows_failed, p.rows_total - p.rows_invalid),
+        over=lambda p: p.finished,
+        work=(lambda: ImportRunner(c).run(import_id)) if in_process else None,
+    )
     rate = f"{progress.rate_per_second:.1f}/s" if progress.rate_per_second else "-"
     click.echo(
         f"{progress.state}: {progress.rows_done} created and sent, {progress.rows_failed} "

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from laborsign.bulk.jobs import JOB
 from laborsign.bulk.sheet import MAX_UPLOAD_BYTES, SheetRefused
@@ -45,18 +46,22 @@ def template(caller: Reader, template: TemplateId = TemplateId.GENERAL) -> Respo
     return _xlsx(template_bytes(template), f"laborsign-{template.value}.xlsx")
 
 
-@router.post("/imports", status_code=201)
+@router.post("/imports", status_code=202)
 async def upload(
     request: Request, caller: Drafter, file: Annotated[UploadFile, File()]
 ) -> JSONResponse:
-    """Upload a filled template: every row is checked, nothing is created yet."""
+    """Upload a filled template: refused at once if it is not a usable sheet, else stored
+    and "validating" while a job checks every row (follow it with GET). Nothing is created
+    yet."""
     principal = authenticated(caller)
     data = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise SheetRefused(Text("文件过大", "file too large"), field="file")
     bulk = container_of(request).bulk
-    progress = bulk.upload(principal.scope, file.filename or "upload.xlsx", data, now=utc_now())
-    return JSONResponse(progress.to_json(), status_code=201)
+    filename = file.filename or "upload.xlsx"
+    # Off the event loop: the quick look at the sheet still takes a CPU moment.
+    progress = await run_in_threadpool(bulk.upload, principal.scope, filename, data, now=utc_now())
+    return JSONResponse(progress.to_json(), status_code=202)
 
 
 @router.get("/imports/{import_id}")
@@ -74,7 +79,7 @@ def progress(
 
 @router.get("/imports/{import_id}/report.xlsx")
 def report(request: Request, import_id: str, caller: Reader) -> Response:
-    """The uploaded rows with their findings beside them."""
+    """The uploaded rows with their findings beside them (409 while validating)."""
     principal = authenticated(caller)
     name, content = container_of(request).bulk.report(principal.scope, import_id)
     return _xlsx(content, name)
@@ -88,7 +93,8 @@ class StartBody(BaseModel):
 
 @router.post("/imports/{import_id}/start", status_code=202)
 def start(request: Request, import_id: str, body: StartBody, caller: Starter) -> JSONResponse:
-    """Queue the import's run (again after a failure: rows already done are skipped)."""
+    """Queue the import's run (again after a failure: rows already done are skipped); 409
+    while the sheet is validating or when it was rejected."""
     principal = authenticated(caller)
     container = container_of(request)
     now = utc_now()

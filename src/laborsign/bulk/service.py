@@ -1,15 +1,18 @@
 """Bulk issuance use cases: upload and validate a sheet, report, start, run, progress.
 
-Nothing is created at upload: every row is checked (types, labor-law rules, duplicates) and
-stored with its problems; a sheet with any error is rejected as a whole, so HR fixes the
-sheet and uploads it again. Starting a validated import queues the job (`bulk.run`), which
-creates, renders, stores and sends the contracts chunk by chunk (see `runner`).
+Nothing is created at upload. The upload refuses at once what is plainly not a usable sheet
+(`inspect_sheet`), stores the file and the import, "validating", and queues the job
+`bulk.validate` (see `checking`): it checks every row (types, labor-law rules, duplicates)
+and stores it with its problems; a sheet with any error is rejected as a whole, so HR fixes
+the sheet and uploads it again. Starting a validated import queues the job (`bulk.run`),
+which creates, renders, stores and sends the contracts chunk by chunk (see `runner`).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -17,16 +20,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from laborsign.bulk.jobs import VALIDATE_JOB
 from laborsign.bulk.report import report_bytes
-from laborsign.bulk.sheet import read_sheet
+from laborsign.bulk.sheet import inspect_sheet, read_sheet
 from laborsign.bulk.tables import BulkImportRow, BulkImportRowRow
-from laborsign.bulk.validation import WARNING, check_sheet
-from laborsign.contracts.earlier_contracts import RememberedEarlierContracts, SqlEarlierContracts
-from laborsign.contracts.minimum_wage import RememberedMinimumWages
-from laborsign.contracts.model import Contract, Employer
-from laborsign.contracts.rules import RuleContext
-from laborsign.contracts.service import CHINA, DATA_PURPOSE, DRAFTERS, SIGNERS
-from laborsign.contracts.tables import ContractRow
+from laborsign.contracts.model import Employer
+from laborsign.contracts.service import DRAFTERS, SIGNERS
 from laborsign.db.tenancy import Scope, ScopeKind
 from laborsign.errors import Conflict, NotFound, PermissionDenied
 from laborsign.i18n import Text
@@ -35,8 +34,13 @@ from laborsign.parties.tables import OrganisationRow
 if TYPE_CHECKING:
     from laborsign.bootstrap import Container
 
+log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+VALIDATING = "validating"
 STARTABLE = frozenset({"validated", "queued", "running", "failed"})
+STILL_CHECKING = Text(
+    "表格仍在校验中，请等校验结束", "the sheet is still being checked; wait until it is done"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,9 @@ class Progress:
     rows_done: int
     rows_failed: int
     rows_signed: int
+    # While validating: rows whose cells were read, and rows checked (each up to rows_total).
+    rows_read: int
+    rows_checked: int
     sign: bool
     rate_per_second: float | None
     eta_seconds: float | None
@@ -59,6 +66,16 @@ class Progress:
     @property
     def finished(self) -> bool:
         return self.state in {"done", "failed", "rejected"}
+
+    @property
+    def validating(self) -> bool:
+        return self.state == VALIDATING
+
+    @property
+    def validation_steps(self) -> tuple[int, int]:
+        """(steps done, steps in all) of the validation: each row is read, then checked."""
+        total = 2 * self.rows_total
+        return min(self.rows_read + self.rows_checked, total), total
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -73,6 +90,8 @@ class Progress:
                 "done": self.rows_done,
                 "failed": self.rows_failed,
                 "signed": self.rows_signed,
+                "read": self.rows_read,
+                "checked": self.rows_checked,
             },
             "sign": self.sign,
             "rate_per_second": self.rate_per_second,
@@ -124,6 +143,8 @@ def progress_of(row: BulkImportRow, now: datetime) -> Progress:
         row.rows_done,
         row.rows_failed,
         row.rows_signed,
+        row.rows_read,
+        row.rows_checked,
         row.sign,
         rate,
         eta,
@@ -142,82 +163,51 @@ class BulkService:
 
     # ---- upload and validation -------------------------------------------------------------
 
-    def upload(self, scope: Scope, filename: str, data: bytes, *, now: datetime) -> Progress:
+    def upload(
+        self, scope: Scope, filename: str, data: bytes, *, now: datetime, queue: bool = True
+    ) -> Progress:
+        """Store the sheet and its import, "validating", and queue its validation (with the
+        immediate jobs backend it runs here, before the answer). With `queue` false the
+        caller runs `checking.ImportChecker` itself (the CLI, in its own process)."""
         org_id = require_employer(scope)
-        sheet = read_sheet(data)
-        privacy = self._c.privacy
+        shape = inspect_sheet(data)
         import_id = str(uuid.uuid4())
         with self._c.uow(scope) as uow:
             s = uow.session
-            org = s.get(OrganisationRow, org_id)
-            if org is None:
+            if s.get(OrganisationRow, org_id) is None:
                 raise NotFound(Text("用人单位不存在", "no such organisation"))
-
-            def context_for(contracts: list[Contract]) -> RuleContext:
-                earlier = RememberedEarlierContracts(SqlEarlierContracts(s, privacy))
-                earlier.preload(contracts)
-                return RuleContext(
-                    today=now.astimezone(CHINA).date(),
-                    minimum_wages=RememberedMinimumWages(self._c.minimum_wages),
-                    earlier_contracts=earlier,
-                )
-
-            def existing(numbers: Iterable[str]) -> set[str]:
-                wanted, found = sorted(numbers), set()
-                for start in range(0, len(wanted), 500):
-                    part = wanted[start : start + 500]
-                    found |= set(
-                        s.scalars(select(ContractRow.number).where(ContractRow.number.in_(part)))
-                    )
-                return found
-
             ref = self._c.document_store.put(org_id, data, XLSX)
-            head = BulkImportRow(
-                id=import_id,
-                org_id=org_id,
-                template=sheet.template.value,
-                filename=filename[:200] or "upload.xlsx",
-                state="validated",
-                sheet_sha256=ref.sha256,
-                rows_total=len(sheet.rows),
-                rows_invalid=0,
-                rows_warned=0,
-                rows_done=0,
-                rows_failed=0,
-                rows_signed=0,
-                sign=False,
-                created_by=scope.actor,
-                created_at=now,
-            )
-            s.add(head)
-            s.flush()
-            for checked in check_sheet(sheet, employer_of(org), context_for, existing):
-                invalid = checked.has_errors or checked.contract is None
-                head.rows_invalid += invalid
-                head.rows_warned += any(p["severity"] == WARNING for p in checked.problems)
-                document = None
-                if not invalid and checked.contract is not None:
-                    document = privacy.encrypt(
-                        checked.contract.model_dump_json(),
-                        DATA_PURPOSE,
-                        context=f"{import_id}:{checked.number}",
-                    )
-                s.add(
-                    BulkImportRowRow(
-                        import_id=import_id,
-                        row_number=checked.number,
-                        org_id=org_id,
-                        state="invalid" if invalid else "pending",
-                        problems=checked.problems,
-                        data=document,
-                        signed=False,
-                    )
+            s.add(
+                BulkImportRow(
+                    id=import_id,
+                    org_id=org_id,
+                    template=shape.template.value,
+                    filename=filename[:200] or "upload.xlsx",
+                    state=VALIDATING,
+                    sheet_sha256=ref.sha256,
+                    rows_total=shape.rows,
+                    rows_invalid=0,
+                    rows_warned=0,
+                    rows_done=0,
+                    rows_failed=0,
+                    rows_signed=0,
+                    rows_read=0,
+                    rows_checked=0,
+                    checked_at=now,
+                    sign=False,
+                    created_by=scope.actor,
+                    created_at=now,
                 )
-            if head.rows_invalid:
-                head.state = "rejected"
-            s.flush()
+            )
             uow.commit()
-            return progress_of(head, now)
+        if queue:
+            try:
+                self._c.jobs.enqueue(VALIDATE_JOB, import_id=import_id)
+            except Exception:
+                # The import is stored: the periodic sweep queues its validation once the
+                # queue answers again, and the uploader sees it validating meanwhile.
+                log.exception("import %s: validation not queued; the sweep will", import_id)
+        return self.progress(scope, import_id, now=now)
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -249,6 +239,8 @@ class BulkService:
         """The uploaded rows with their findings beside them, as .xlsx."""
         with self._c.uow(scope) as uow:
             head = self._load(uow.session, import_id)
+            if head.state == VALIDATING:
+                raise Conflict(STILL_CHECKING)
             org_id, sha256, filename = head.org_id, head.sheet_sha256, head.filename
             outcomes = {
                 r.row_number: (r.state, r.problems)
@@ -276,6 +268,8 @@ class BulkService:
         require_employer(scope, SIGNERS if sign else DRAFTERS | SIGNERS)
         with self._c.uow(scope) as uow:
             head = self._load(uow.session, import_id)
+            if head.state == VALIDATING:
+                raise Conflict(STILL_CHECKING)
             if head.state == "rejected":
                 raise Conflict(
                     Text(

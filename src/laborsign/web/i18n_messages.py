@@ -423,6 +423,16 @@ MESSAGES: Mapping[str, Text] = {
         "The sheet has errors; no contract was made. Fix the rows below (or in the report) "
         "and upload it again.",
     ),
+    "hr.import.validation": Text("校验进度", "Checking the rows"),
+    "hr.import.checked_counts": Text(
+        "已读取 {read} 行，已检查 {checked} / {total} 行（{percent}%）",
+        "{read} rows read, {checked} of {total} checked ({percent}%)",
+    ),
+    "hr.import.validating_hint": Text(
+        "正在逐行检查，完成后本页显示结果。可以先离开，稍后在“批量导入”中打开本次导入。",
+        "Each row is being checked; this page shows the outcome when it is done. You may "
+        "leave and open this import from Bulk import later.",
+    ),
     "hr.import.progress": Text("签发进度", "Progress"),
     "hr.import.counts": Text(
         "已签发 {done} 份，失败 {failed} 份，共 {planned} 份（{percent}%）",

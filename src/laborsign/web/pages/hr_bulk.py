@@ -3,8 +3,9 @@ upload with each row's findings, starting the run (optionally with the employer'
 confirmed by a signer's TOTP code), a progress bar that `static/hr-bulk.js` keeps current
 from the API's progress answer, and the report workbook.
 
-Nothing is created at upload: a sheet with any error is rejected as a whole and its rows'
-findings are shown beside the row numbers Excel shows.
+Nothing is created at upload: the rows are checked by a background job while the page shows
+"validating" with the same progress bar, then a sheet with any error is rejected as a whole
+and its rows' findings are shown beside the row numbers Excel shows.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from laborsign.bootstrap import Container
 from laborsign.bulk.jobs import JOB
-from laborsign.bulk.service import STARTABLE, Progress
+from laborsign.bulk.service import STARTABLE, VALIDATING, Progress
 from laborsign.bulk.sheet import MAX_UPLOAD_BYTES, SheetRefused
 from laborsign.bulk.tables import BulkImportRow
 from laborsign.contracts.model import TemplateId
@@ -86,10 +87,12 @@ class ImportView:
     rows: list[RowLine]
     startable: bool
     started: bool  # a run was started: its progress is shown
-    polling: bool  # the run is under way: the page's script follows its progress
+    polling: bool  # validation or the run is under way: the page's script follows it
+    validating: bool  # the rows are being checked: the validation's progress is shown
 
 
 IMPORT_STATES: dict[str, Text] = {
+    VALIDATING: Text("正在校验…", "validating…"),
     "validated": Text("已校验，待开始", "checked, ready to start"),
     "queued": Text("排队中", "queued"),
     "running": Text("签发中", "issuing"),
@@ -144,8 +147,11 @@ def import_view(container: Container, staff: Staff, import_id: str) -> ImportVie
         )
         for r in bulk.rows(staff.scope, import_id)
     ]
-    planned = progress.rows_total - progress.rows_invalid
-    finished = progress.rows_done + progress.rows_failed
+    if progress.validating:
+        finished, planned = progress.validation_steps
+    else:
+        planned = progress.rows_total - progress.rows_invalid
+        finished = progress.rows_done + progress.rows_failed
     return ImportView(
         progress,
         _name(IMPORT_STATES, progress.state, lang),
@@ -154,8 +160,9 @@ def import_view(container: Container, staff: Staff, import_id: str) -> ImportVie
         100 * finished // planned if planned else 0,
         rows,
         progress.state in STARTABLE - RUNNING,
-        progress.state not in {"validated", "rejected"},
-        progress.state in RUNNING,
+        progress.state not in {VALIDATING, "validated", "rejected"},
+        progress.state in RUNNING or progress.validating,
+        progress.validating,
     )
 
 
@@ -203,7 +210,8 @@ async def upload(
     file: Annotated[UploadFile, File()],
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """A filled template: every row is checked and reported; nothing is created yet."""
+    """A filled template: stored and checked row by row in the background (the import's
+    page follows it); nothing is created yet."""
     staff = open_page(request, DRAFTERS)
     if not isinstance(staff, Staff):
         return staff
