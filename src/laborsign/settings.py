@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     # Publish a checkpoint every so many seconds or events, whichever comes first.
     evidence_checkpoint_seconds: Annotated[int, Field(ge=1)] = 60
     evidence_checkpoint_events: Annotated[int, Field(ge=1)] = 1000
+    # A process that records contract views integrates them into the log a moment after its
+    # commit. `serve --workers N` turns this off in its workers and integrates in its parent
+    # process instead, so that the batches take no turns from requests.
+    evidence_integrate_after_commit: bool = True
     # Anchors (none by default: nothing anchored, nothing claimed). A JSON notarisation
     # endpoint: URL, bearer token, and the PEM key or certificate its receipts must verify with.
     evidence_anchor_name: str = "ledger"

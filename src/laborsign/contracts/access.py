@@ -84,7 +84,8 @@ def _add(
     at: datetime,
 ) -> None:
     add_pending(session, access_event(container.secret_key, principal, summary, kind, at))
-    call_after_commit(session, integrator(container).poke_soon)
+    if container.settings.evidence_integrate_after_commit:
+        call_after_commit(session, integrator(container).poke_soon)
 
 
 def record_access(

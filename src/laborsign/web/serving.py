@@ -5,7 +5,11 @@ one core only with more processes. With `workers > 1`, uvicorn's supervisor bind
 socket and starts that many worker processes on it; each builds its own container from
 the same settings (environment and `.env`), keeps its own connection pool, and the kernel
 spreads incoming connections over them. The parent process runs the embedded job queue
-(if any) and restarts a worker that dies. With one worker, the app runs in this process.
+(if any), restarts a worker that dies, and integrates the access events the workers record
+into the evidence log every `DEBOUNCE_SECONDS` (laborsign.evidence.pending): a batch is
+pure-Python work of a fraction of a millisecond per event, which inside a worker would hold
+the interpreter lock while that worker's requests wait for their turns. With one worker, the
+app runs in this process and integrates on a thread of its own after commits.
 
 uvicorn picks uvloop and httptools when they are installed (both are dependencies):
 parsing HTTP in C instead of h11 and a libuv event loop cost a fraction of the pure-Python
@@ -14,7 +18,11 @@ ones per request.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,9 +30,13 @@ if TYPE_CHECKING:
 
     from laborsign.bootstrap import Container
 
+log = logging.getLogger(__name__)
+
 # What a worker process imports to build its app (uvicorn needs an import string to start
 # processes of its own).
 WORKER_APP = "laborsign.web.serving:worker_app"
+# Read by each worker's settings: the parent integrates instead (see `integrating`).
+WORKERS_DO_NOT_INTEGRATE = {"LABORSIGN_EVIDENCE_INTEGRATE_AFTER_COMMIT": "false"}
 
 
 def default_workers() -> int:
@@ -56,5 +68,34 @@ def run(container: Container, host: str, port: int, workers: int) -> None:
         from laborsign.web.app import create_app
 
         uvicorn.run(create_app(container), **options)
-    else:
+        return
+    # Worker processes inherit this process's environment, hence its settings.
+    os.environ.update(WORKERS_DO_NOT_INTEGRATE)
+    with integrating(container):
         uvicorn.run(WORKER_APP, factory=True, workers=workers, **options)
+
+
+@contextmanager
+def integrating(container: Container, every: float | None = None) -> Iterator[None]:
+    """Integrate pending access events every `every` seconds on a thread while the block
+    runs (an idle round is one COUNT query)."""
+    from laborsign.evidence.pending import DEBOUNCE_SECONDS, integrate_pending
+
+    period = DEBOUNCE_SECONDS if every is None else every
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(period):
+            try:
+                integrate_pending(container.uow, container.evidence.log)
+            except Exception:
+                # The rows stay pending: the next round or the periodic job takes them.
+                log.exception("integrating pending evidence events failed")
+
+    thread = threading.Thread(target=loop, name="evidence-integrator", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=60)

@@ -17,6 +17,8 @@ from laborsign.settings import Settings
 from laborsign.web import serving
 from laborsign.web.app import create_app
 
+INTEGRATE = "LABORSIGN_EVIDENCE_INTEGRATE_AFTER_COMMIT"
+
 
 class Recorder:
     """Stands in for `uvicorn.run`: remembers what it was asked to serve."""
@@ -45,14 +47,27 @@ def test_one_worker_serves_the_app_in_this_process(recorder: Recorder, tmp_path:
 
 
 def test_several_workers_each_build_the_app_from_settings(
-    recorder: Recorder, tmp_path: Path
+    recorder: Recorder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv(INTEGRATE, "true")  # restored after the test
     serving.run(Container(Settings(home=tmp_path)), "0.0.0.0", 8124, 3)  # noqa: S104
     [(app, options)] = recorder.calls
     # uvicorn starts processes of its own: it needs something to import, not an object.
     assert app == serving.WORKER_APP == "laborsign.web.serving:worker_app"
     assert options["workers"] == 3 and options["factory"] is True
     assert (options["host"], options["port"]) == ("0.0.0.0", 8124)  # noqa: S104
+    # The workers inherit the environment: they leave integration to this process.
+    assert os.environ[INTEGRATE] == "false"
+    assert Settings(home=tmp_path).evidence_integrate_after_commit is False
+
+
+def test_one_worker_integrates_after_its_own_commits(
+    recorder: Recorder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(INTEGRATE, raising=False)
+    serving.run(Container(Settings(home=tmp_path)), "127.0.0.1", 8125, 1)
+    assert INTEGRATE not in os.environ
+    assert Settings(home=tmp_path).evidence_integrate_after_commit is True
 
 
 def test_a_worker_app_reads_the_same_settings(
