@@ -64,12 +64,16 @@ class SecurityHeaders:
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
         self.https = https
+        # The two sets there are, built once rather than on every response.
+        self._pages = headers_for("/", https=https)
+        self._api_docs = headers_for(API_DOCS_PATHS[0], https=https)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = headers_for(str(scope.get("path", "")), https=self.https)
+        path = str(scope.get("path", ""))
+        extra = self._api_docs if path.startswith(API_DOCS_PATHS) else self._pages
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

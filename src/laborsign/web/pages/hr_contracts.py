@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from laborsign.bootstrap import Container
 from laborsign.ceremony.reminders import waiting_party
 from laborsign.contracts import lifecycle as lc
-from laborsign.contracts.access import AccessKind, record_access
+from laborsign.contracts.access import read_contract
 from laborsign.contracts.examples import example_contract
 from laborsign.contracts.lifecycle import STATE_NAMES, Party, State
 from laborsign.contracts.listing import ListFilter, list_page
@@ -385,11 +385,14 @@ def _contract_page(
     the contract, as the API records its reads)."""
     container = container_of(request)
     try:
-        summary = container.contracts.summary(staff.scope, contract_id)
+        if viewed:  # read and recorded in one transaction, as the API does
+            summary, _ = read_contract(
+                container, staff.principal, contract_id, utc_now(), data=False
+            )
+        else:
+            summary = container.contracts.summary(staff.scope, contract_id)
     except NotFound as exc:
         return not_found(request, exc)
-    if viewed:
-        record_access(container, staff.principal, summary, AccessKind.SUMMARY, utc_now())
     waiting = waiting_party(summary.state, summary.signing_order)
     worker = None
     if summary.worker_id:
