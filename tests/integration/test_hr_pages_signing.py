@@ -36,6 +36,7 @@ from laborsign.contracts.lifecycle import State
 from laborsign.contracts.model import Contract
 from laborsign.db.tenancy import Scope
 from laborsign.evidence.events import Event, EventType
+from laborsign.evidence.pending import integrate_pending
 from laborsign.evidence.tables import EvidenceLeafRow
 from laborsign.notify.dev_outbox import DevMessage, read_dev_outbox
 from laborsign.parties import totp
@@ -224,6 +225,9 @@ def state_of(console: Console, cid: str) -> State:
 
 
 def events_of(console: Console, cid: str) -> list[Event]:
+    # Views wait in the pending table until integrated (a moment after their commit, on the
+    # integrator's thread): take them into the log now.
+    integrate_pending(console.container.uow, console.container.evidence.log)
     with console.container.uow(Scope.system()) as uow:
         entries = uow.session.scalars(
             select(EvidenceLeafRow.entry)
