@@ -134,7 +134,7 @@ class Load:
     client_cpu: float  # seconds of CPU this process spent
 
 
-async def _closed_loop(port: int, request: bytes, clients: int, count: int) -> Load:
+async def closed_loop(port: int, request: bytes, clients: int, count: int) -> Load:
     remaining = count
     latencies: list[float] = []
 
@@ -295,12 +295,15 @@ def bench_api(clients: int, count: int, warmup: int, workers: int | None, admin_
                 request = request_bytes(
                     f"/api/v1/contracts/{contract_id}", {"Authorization": f"Bearer {token}"}
                 )
-                _run(lambda: _closed_loop(port, request, clients, warmup))
-                server = _descendants(process.pid)
-                database = _backends(admin, name)
-                before = _cpu_of(server), _cpu_of(database)
-                load = _run(lambda: _closed_loop(port, request, clients, count))
-                after = _cpu_of(server), _cpu_of(database)
+                try:
+                    _run(lambda: closed_loop(port, request, clients, warmup))
+                    server = _descendants(process.pid)
+                    database = _backends(admin, name)
+                    before = _cpu_of(server), _cpu_of(database)
+                    load = _run(lambda: closed_loop(port, request, clients, count))
+                    after = _cpu_of(server), _cpu_of(database)
+                except (BadAnswer, OSError, asyncio.IncompleteReadError) as exc:
+                    raise click.ClickException(f"the load failed: {exc!r}") from exc
                 load_after = os.getloadavg()
             finally:
                 process.terminate()
