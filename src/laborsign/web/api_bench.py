@@ -132,11 +132,22 @@ class Load:
     latencies: list[float]
     seconds: float
     client_cpu: float  # seconds of CPU this process spent
+    spread: list[int]  # what `once_connected` found (the server's connections per process)
 
 
-async def closed_loop(port: int, request: bytes, clients: int, count: int) -> Load:
+async def closed_loop(
+    port: int,
+    request: bytes,
+    clients: int,
+    count: int,
+    once_connected: Callable[[], list[int]] | None = None,
+) -> Load:
+    """`clients` keep-alive connections sending `count` requests in all, each the next as soon
+    as the previous answer is read; `once_connected` is called when every client has had its
+    first answer (all connections accepted)."""
     remaining = count
     latencies: list[float] = []
+    spread: list[int] = []
 
     async def client() -> None:
         nonlocal remaining
@@ -150,6 +161,8 @@ async def closed_loop(port: int, request: bytes, clients: int, count: int) -> Lo
                 latencies.append((time.perf_counter() - start) * 1000)
                 if status != 200:
                     raise BadAnswer(f"HTTP {status}: {body[:300]!r}")
+                if len(latencies) == clients and once_connected is not None:
+                    spread.extend(once_connected())
                 if not keep:
                     writer.close()
                     reader, writer = await asyncio.open_connection(HOST, port)
@@ -158,7 +171,7 @@ async def closed_loop(port: int, request: bytes, clients: int, count: int) -> Lo
 
     cpu, began = time.process_time(), time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
-    return Load(latencies, time.perf_counter() - began, time.process_time() - cpu)
+    return Load(latencies, time.perf_counter() - began, time.process_time() - cpu, spread)
 
 
 def _run(factory: Callable[[], Coroutine[Any, Any, Load]]) -> Load:
@@ -211,6 +224,31 @@ def _cpu_of(pids: list[int]) -> dict[int, float]:
 def _spent(before: dict[int, float], after: dict[int, float]) -> float:
     """CPU spent meanwhile by the processes alive at both ends."""
     return sum(after[pid] - before[pid] for pid in after.keys() & before.keys())
+
+
+def _connections(pids: list[int], port: int) -> list[int]:
+    """How many established connections to `port` each process holds (from /proc), for the
+    processes holding any: the kernel hands a new connection to whichever worker accepts
+    first, and with few long-lived connections the split can be far from even."""
+    sockets: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                sockets.add(f"socket:[{fields[9]}]")
+    counts = []
+    for pid in pids:
+        try:
+            links = [os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()]
+        except OSError:
+            continue
+        if held := sum(link in sockets for link in links):
+            counts.append(held)
+    return sorted(counts, reverse=True)
 
 
 def _backends(admin: Engine, database: str) -> list[int]:
@@ -300,7 +338,11 @@ def bench_api(clients: int, count: int, warmup: int, workers: int | None, admin_
                     server = _descendants(process.pid)
                     database = _backends(admin, name)
                     before = _cpu_of(server), _cpu_of(database)
-                    load = _run(lambda: closed_loop(port, request, clients, count))
+                    load = _run(
+                        lambda: closed_loop(
+                            port, request, clients, count, lambda: _connections(server, port)
+                        )
+                    )
                     after = _cpu_of(server), _cpu_of(database)
                 except (BadAnswer, OSError, asyncio.IncompleteReadError) as exc:
                     raise click.ClickException(f"the load failed: {exc!r}") from exc
@@ -331,6 +373,8 @@ def bench_api(clients: int, count: int, warmup: int, workers: int | None, admin_
         f"PostgreSQL backends {_spent(before[1], after[1]) * per:.2f} ms, "
         f"load generator {load.client_cpu * per:.2f} ms"
     )
+    if load.spread:
+        click.echo(f"  connections per server process: {', '.join(map(str, load.spread))}")
     click.echo(
         "  load average (1/5/15 min) before "
         + " ".join(f"{v:.2f}" for v in load_before)

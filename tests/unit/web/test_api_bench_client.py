@@ -56,10 +56,16 @@ def test_request_bytes_are_a_plain_keep_alive_get() -> None:
     )
 
 
-def serve_then_load(answers: list[bytes], clients: int, count: int) -> tuple[int, int]:
+def serve_then_load(answers: list[bytes], clients: int, count: int) -> tuple[int, int, int]:
     """Runs a loopback server answering `answers` in turn (then 200s) under the closed loop;
-    returns (latencies measured, requests the server saw)."""
+    returns (latencies measured, requests the server saw, requests seen when every client
+    had been answered once)."""
     seen = 0
+    when_connected: list[int] = []
+
+    def connected() -> list[int]:
+        when_connected.append(seen)
+        return [clients]
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         nonlocal seen
@@ -79,15 +85,19 @@ def serve_then_load(answers: list[bytes], clients: int, count: int) -> tuple[int
         server = await asyncio.start_server(handle, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         async with server:
-            load = await closed_loop(port, request_bytes("/", {}), clients, count)
+            load = await closed_loop(port, request_bytes("/", {}), clients, count, connected)
+        assert load.spread == [clients]
         return len(load.latencies)
 
     measured = asyncio.run(main())
-    return measured, seen
+    [at] = when_connected  # called once
+    return measured, seen, at
 
 
 def test_the_closed_loop_sends_exactly_the_requests_asked_for() -> None:
-    assert serve_then_load([], clients=5, count=37) == (37, 37)
+    measured, seen, at = serve_then_load([], clients=5, count=37)
+    assert (measured, seen) == (37, 37)
+    assert 5 <= at < 37  # after each of the five connections had its first answer
 
 
 def test_the_closed_loop_stops_at_an_error_answer() -> None:
