@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from laborsign.contracts.model import Contract
 from laborsign.contracts.records import ContractSummary, summary_of
+from laborsign.contracts.service import DATA_PURPOSE
 from laborsign.contracts.tables import ContractRow
 from laborsign.errors import NotFound
 from laborsign.evidence.events import Event, EventType, pseudonym
@@ -106,8 +107,6 @@ def read_contract(
     """The contract's summary (and with `data`, its decrypted data) under the caller's scope,
     with the access recorded in the same transaction: if the record cannot be committed,
     the caller gets nothing."""
-    from laborsign.contracts.service import DATA_PURPOSE
-
     with container.uow(principal.scope) as uow:
         row = uow.session.get(ContractRow, contract_id)
         if row is None:
