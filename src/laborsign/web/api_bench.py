@@ -4,9 +4,9 @@ The real server as production starts it (`laborsign serve`, its default number o
 processes unless `--workers` says otherwise) on a PostgreSQL database made for the run,
 with one organisation, worker, API key and contract; then `--clients` concurrent HTTP/1.1
 keep-alive clients on loopback, each sending its next request when the previous answer has
-been read (a closed loop), `--requests` requests in all. Every request is a full one:
-API-key authentication, the tenant-scoped read and the access event recorded in the same
-transaction.
+been read (a closed loop), `--requests` timed requests in all once every client is
+connected (`closed_loop`). Every request is a full one: API-key authentication, the
+tenant-scoped read and the access event recorded in the same transaction.
 
 The load comes from a small client written for this bench over asyncio streams (see
 docs/adr/0012-api-serving-and-its-benchmark.md): a general HTTP client spends about a
@@ -132,7 +132,7 @@ class Load:
     latencies: list[float]
     seconds: float
     client_cpu: float  # seconds of CPU this process spent
-    spread: list[int]  # what `once_connected` found (the server's connections per process)
+    spread: list[int]  # what `when_connected` returned (the server's connections per process)
 
 
 async def closed_loop(
@@ -140,38 +140,61 @@ async def closed_loop(
     request: bytes,
     clients: int,
     count: int,
-    once_connected: Callable[[], list[int]] | None = None,
+    when_connected: Callable[[], list[int]] | None = None,
 ) -> Load:
     """`clients` keep-alive connections sending `count` requests in all, each the next as soon
-    as the previous answer is read; `once_connected` is called when every client has had its
-    first answer (all connections accepted)."""
+    as the previous answer is read.
+
+    The clients connect one after another, each once the one before has had an answer, as a
+    connection pool fills while load rises: twenty connections opened in the same instant
+    would all be accepted by whichever server worker woke first. Only then do the `count`
+    timed requests start, and `when_connected` is called at that moment (the answers while
+    connecting are not counted)."""
     remaining = count
     latencies: list[float] = []
     spread: list[int] = []
+    turns = [asyncio.Event() for _ in range(clients + 1)]
+    turns[0].set()
+    go = asyncio.Event()
+    began: tuple[float, float] = (0.0, 0.0)
 
-    async def client() -> None:
+    async def exchange(writer: asyncio.StreamWriter, reader: asyncio.StreamReader) -> bool:
+        writer.write(request)
+        status, body, keep = await read_answer(reader)
+        if status != 200:
+            raise BadAnswer(f"HTTP {status}: {body[:300]!r}")
+        return keep
+
+    async def client(turn: int) -> None:
         nonlocal remaining
+        await turns[turn].wait()
         reader, writer = await asyncio.open_connection(HOST, port)
         try:
+            keep = await exchange(writer, reader)
+            turns[turn + 1].set()
+            await go.wait()
             while remaining > 0:
-                remaining -= 1
-                start = time.perf_counter()
-                writer.write(request)
-                status, body, keep = await read_answer(reader)
-                latencies.append((time.perf_counter() - start) * 1000)
-                if status != 200:
-                    raise BadAnswer(f"HTTP {status}: {body[:300]!r}")
-                if len(latencies) == clients and once_connected is not None:
-                    spread.extend(once_connected())
                 if not keep:
                     writer.close()
                     reader, writer = await asyncio.open_connection(HOST, port)
+                remaining -= 1
+                start = time.perf_counter()
+                keep = await exchange(writer, reader)
+                latencies.append((time.perf_counter() - start) * 1000)
         finally:
             writer.close()
 
-    cpu, began = time.process_time(), time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
-    return Load(latencies, time.perf_counter() - began, time.process_time() - cpu, spread)
+    async def starter() -> None:
+        nonlocal began
+        await turns[clients].wait()
+        if when_connected is not None:
+            spread.extend(when_connected())
+        began = (time.process_time(), time.perf_counter())
+        go.set()
+
+    await asyncio.gather(starter(), *(client(turn) for turn in range(clients)))
+    cpu, wall = time.process_time() - began[0], time.perf_counter() - began[1]
+    return Load(latencies, wall, cpu, spread)
 
 
 def _run(factory: Callable[[], Coroutine[Any, Any, Load]]) -> Load:
@@ -337,12 +360,13 @@ def bench_api(clients: int, count: int, warmup: int, workers: int | None, admin_
                     _run(lambda: closed_loop(port, request, clients, warmup))
                     server = _descendants(process.pid)
                     database = _backends(admin, name)
-                    before = _cpu_of(server), _cpu_of(database)
-                    load = _run(
-                        lambda: closed_loop(
-                            port, request, clients, count, lambda: _connections(server, port)
-                        )
-                    )
+                    before: list[dict[int, float]] = []
+
+                    def connected() -> list[int]:
+                        before.extend((_cpu_of(server), _cpu_of(database)))
+                        return _connections(server, port)
+
+                    load = _run(lambda: closed_loop(port, request, clients, count, connected))
                     after = _cpu_of(server), _cpu_of(database)
                 except (BadAnswer, OSError, asyncio.IncompleteReadError) as exc:
                     raise click.ClickException(f"the load failed: {exc!r}") from exc

@@ -94,12 +94,15 @@ def serve_then_load(answers: list[bytes], clients: int, count: int) -> tuple[int
     return measured, seen, at
 
 
-def test_the_closed_loop_sends_exactly_the_requests_asked_for() -> None:
+def test_the_closed_loop_times_exactly_the_requests_asked_for() -> None:
     measured, seen, at = serve_then_load([], clients=5, count=37)
-    assert (measured, seen) == (37, 37)
-    assert 5 <= at < 37  # after each of the five connections had its first answer
+    # One untimed request per client while connecting, then the 37 timed ones.
+    assert (measured, seen) == (37, 5 + 37)
+    assert at == 5  # called when every client had had its first answer, before any timing
 
 
 def test_the_closed_loop_stops_at_an_error_answer() -> None:
     with pytest.raises(BadAnswer, match="HTTP 500"):
         serve_then_load([b"ok", b"broken"], clients=1, count=10)
+    with pytest.raises(BadAnswer, match="HTTP 500"):  # while connecting, too
+        serve_then_load([b"broken"], clients=3, count=10)
