@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import ColumnElement, func, select
+from tests.integration.helpers import add_org
 
 from laborsign.bootstrap import Container
 from laborsign.bulk.columns import columns
@@ -34,7 +35,7 @@ from laborsign.contracts.model import TemplateId
 from laborsign.contracts.tables import ContractRow
 from laborsign.db.tenancy import Scope
 from laborsign.parties.roles import Role
-from laborsign.parties.tables import OrganisationRow, WorkerRow
+from laborsign.parties.tables import WorkerRow
 from laborsign.settings import Settings
 from laborsign.web.app import create_app
 from laborsign.web.auth import COOKIE, CSRF_HEADER, SessionStore
@@ -57,22 +58,7 @@ def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
 
 @pytest.fixture
 def org(container: Container) -> str:
-    employer = example_contract().employer
-    with container.uow(Scope.system()) as uow:
-        uow.session.add(
-            OrganisationRow(
-                id=ORG,
-                kind="employer",
-                name=employer.name,
-                credit_code=employer.credit_code,
-                legal_representative=employer.legal_representative,
-                registered_address=employer.registered_address,
-                business_address=employer.business_address,
-                phone=employer.phone,
-                created_at=NOW,
-            )
-        )
-        uow.commit()
+    add_org(container, ORG, example_contract().employer.credit_code, NOW)
     return ORG
 
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from tests.integration.helpers import DelegatingStore, staff_headers
+from tests.integration.helpers import DelegatingStore, add_org, staff_headers
 
 from laborsign.bootstrap import Container
 from laborsign.bulk.checking import ImportChecker, stalled
@@ -30,7 +30,6 @@ from laborsign.contracts.model import TemplateId
 from laborsign.db.tenancy import Scope
 from laborsign.errors import Conflict
 from laborsign.parties.roles import Role
-from laborsign.parties.tables import OrganisationRow
 from laborsign.storage.ports import DocumentStore
 from laborsign.web.app import create_app
 
@@ -41,22 +40,7 @@ HR = Scope.employer(ORG, "hr-validate", {Role.HR})
 
 @pytest.fixture
 def org(container: Container) -> str:
-    employer = example_contract().employer
-    with container.uow(Scope.system()) as uow:
-        uow.session.add(
-            OrganisationRow(
-                id=ORG,
-                kind="employer",
-                name=employer.name,
-                credit_code=employer.credit_code,
-                legal_representative=employer.legal_representative,
-                registered_address=employer.registered_address,
-                business_address=employer.business_address,
-                phone=employer.phone,
-                created_at=NOW,
-            )
-        )
-        uow.commit()
+    add_org(container, ORG, example_contract().employer.credit_code, NOW)
     return ORG
 
 
