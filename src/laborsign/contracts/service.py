@@ -772,8 +772,7 @@ class ContractService:
                 (lambda: authorise(s)) if authorise is not None else None,
             )
             self._put_document(s, row, new_pdf, kind, now)
-            self._flush(s)
-            append_contract_events(s, self._log, [event])
+            self._append(s, event)
             self._notify(s, row, _revised_message(row), now)
             self._flush(s)
             uow.commit()
@@ -849,11 +848,7 @@ class ContractService:
             }
             events: list[Event] = []
             for contract_id, version, pdf in signed:
-                row = rows.get(contract_id)
-                if row is None:
-                    raise NotFound(Text("合同不存在", "no such contract"), field="contract_id")
-                if row.version != version:
-                    raise _concurrent()
+                row = self._load(s, contract_id, version)  # from the identity map: held above
                 current = self._documents().get(row.org_id, row.document_sha256)
                 events.append(
                     self._revise(
@@ -984,7 +979,9 @@ class ContractService:
         artifacts: dict[str, str],
         extra: dict[str, ExtraValue],
     ) -> None:
-        event = Event(event_type, row.id, actor, at, artifacts, extra)
+        self._append(session, Event(event_type, row.id, actor, at, artifacts, extra))
+
+    def _append(self, session: Session, event: Event) -> None:
         # The contract row first, so that a concurrent change surfaces as a Conflict here
         # rather than from the autoflush of the log's own statements.
         self._flush(session)
