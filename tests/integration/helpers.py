@@ -18,6 +18,7 @@ from laborsign.db.tenancy import Scope
 from laborsign.parties.organisations import NewOrganisation
 from laborsign.parties.roles import Role
 from laborsign.parties.tables import OrganisationRow
+from laborsign.parties.workers import NewWorker
 from laborsign.settings import Settings
 from laborsign.storage.ports import DocumentRef, DocumentStore, StoredDocument
 from laborsign.web.auth import COOKIE, CSRF_HEADER, SessionStore
@@ -135,3 +136,17 @@ class DelegatingStore:
 
     def delete(self, tenant: str, sha256: str) -> bool:
         return self.inner.delete(tenant, sha256)
+
+
+def draft_with_read_key(container: Container, now: datetime) -> tuple[str, dict[str, object], str]:
+    """An employer with one draft for the example's worker and an API key that may read
+    contracts: (organisation id, the key as created, contract id)."""
+    org_id = employer(container)
+    hr = Scope.employer(org_id, "hr", [Role.HR])
+    worker = container.parties.workers.register(
+        hr, NewWorker(EXAMPLE.worker.name, EXAMPLE.worker.id_number), now
+    )
+    made = container.contracts.create_draft(hr, EXAMPLE, now=now, worker_id=str(worker["id"]))
+    admin = Scope.employer(org_id, "admin", [Role.EMPLOYER_ADMIN])
+    key = container.parties.api_keys.create(admin, "hr-system", ["contracts:read"], now)
+    return org_id, key, made.contract.id

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.integration.helpers import EXAMPLE, employer, platform_settings
+from tests.integration.helpers import EXAMPLE, draft_with_read_key, platform_settings
 
 from laborsign.bootstrap import Container
 from laborsign.contracts import access
@@ -22,7 +22,6 @@ from laborsign.evidence.pending import integrate_pending
 from laborsign.evidence.tables import EvidenceLeafRow
 from laborsign.parties.roles import Role
 from laborsign.parties.tables import ApiKeyRow
-from laborsign.parties.workers import NewWorker
 from laborsign.web.app import create_app
 
 NOW = datetime.now(UTC)
@@ -50,16 +49,10 @@ class Setup:
 def setup(database_url: str, tmp_path: Path) -> Iterator[Setup]:
     container = Container(platform_settings(tmp_path, database_url))
     container.init()
-    org_id = employer(container)
-    hr = Scope.employer(org_id, "hr", [Role.HR])
-    worker = container.parties.workers.register(
-        hr, NewWorker(EXAMPLE.worker.name, EXAMPLE.worker.id_number), NOW
-    )
-    made = container.contracts.create_draft(hr, EXAMPLE, now=NOW, worker_id=str(worker["id"]))
+    org_id, key, contract_id = draft_with_read_key(container, NOW)
     admin = Scope.employer(org_id, "admin", [Role.EMPLOYER_ADMIN])
-    key = container.parties.api_keys.create(admin, "hr-system", ["contracts:read"], NOW)
     client = TestClient(create_app(container), raise_server_exceptions=False)
-    yield Setup(container, client, admin, str(key["id"]), str(key["token"]), made.contract.id)
+    yield Setup(container, client, admin, str(key["id"]), str(key["token"]), contract_id)
     container.engine.dispose()
 
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
-from tests.integration.helpers import EXAMPLE, employer
+from tests.integration.helpers import draft_with_read_key
 from tests.integration.servers import free_port, wait_until_listening
 
 from laborsign.bootstrap import Container
@@ -24,8 +24,6 @@ from laborsign.db.tenancy import Scope
 from laborsign.evidence.events import Event, EventType
 from laborsign.evidence.pending import add_pending, pending_count
 from laborsign.evidence.tables import EvidenceLeafRow
-from laborsign.parties.roles import Role
-from laborsign.parties.workers import NewWorker
 from laborsign.settings import Settings
 from laborsign.web.serving import integrating
 
@@ -55,15 +53,8 @@ def _prepared(home: Path) -> tuple[Container, str, str]:
     """The embedded defaults in `home` with one contract; (container, API key, contract id)."""
     container = Container(Settings(home=home))
     container.init()
-    org_id = employer(container)
-    hr = Scope.employer(org_id, "hr", [Role.HR])
-    worker = container.parties.workers.register(
-        hr, NewWorker(EXAMPLE.worker.name, EXAMPLE.worker.id_number), NOW
-    )
-    made = container.contracts.create_draft(hr, EXAMPLE, now=NOW, worker_id=str(worker["id"]))
-    admin = Scope.employer(org_id, "admin", [Role.EMPLOYER_ADMIN])
-    key = container.parties.api_keys.create(admin, "hr-system", ["contracts:read"], NOW)
-    return container, str(key["token"]), made.contract.id
+    _, key, contract_id = draft_with_read_key(container, NOW)
+    return container, str(key["token"]), contract_id
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
